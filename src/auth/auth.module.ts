@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AuthConfig } from '../config';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PrincipalLoader } from './principal-loader.service';
+import { TokenService } from './token.service';
+
+/** Login, tokens and the global guard. Global so the farmers module can reuse TokenService later. */
+@Global()
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        secret: config.getOrThrow<AuthConfig>('auth').jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService, PrincipalLoader, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService, PrincipalLoader],
+})
+export class AuthModule {}

@@ -1,0 +1,9 @@
+export enum Role {
+  ADMIN = 'ADMIN',
+  REGION_MANAGER = 'REGION_MANAGER',
+  AGENT = 'AGENT',
+  WAREHOUSE_STAFF = 'WAREHOUSE_STAFF',
+  FARMER = 'FARMER',
+}
+
+export const STAFF_ROLES = [Role.ADMIN, Role.REGION_MANAGER, Role.AGENT, Role.WAREHOUSE_STAFF] as const;

@@ -1,0 +1,38 @@
+import { join } from 'path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig, readDatabaseConfig } from '../config/database.config';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * The ONE source of TypeORM connection options, used by the app (TypeOrmModule), the migration
+ * CLI (data-source.ts), the seed scripts and the tests.
+ */
+export function buildDataSourceOptions(db: DatabaseConfig = readDatabaseConfig()): DataSourceOptions {
+  const root = join(__dirname, '..', '..');
+  return {
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.name,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    // Every BIGINT comes back as a string; see transformers/bigint.transformer.ts.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: false,
+    poolSize: db.poolSize,
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    entities: [join(root, 'src', '**', '*.entity.{ts,js}')],
+    migrations: [join(root, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: {
+      // Keep the session in UTC whatever the server default is.
+      timezone: 'Z',
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { APP_OPTIONS, configureApp } from './app.setup';
+import { AppConfig } from './config';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, APP_OPTIONS);
+  configureApp(app);
+  const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  await app.listen(port);
+  // eslint-disable-next-line no-console
+  console.log(`API listening on http://127.0.0.1:${port}/api/v1 — docs at http://127.0.0.1:${port}/docs`);
+}
+
+bootstrap().catch((err: Error) => {
+  // eslint-disable-next-line no-console
+  console.error(err.message);
+  process.exit(1);
+});

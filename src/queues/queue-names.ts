@@ -1,0 +1,20 @@
+/** Queue names, one place (STYLE.md). */
+export const QUEUES = {
+  /** Domain events relayed from the outbox; consumers subscribe per event type. */
+  DOMAIN_EVENTS: 'domain-events',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Job payload of QUEUES.DOMAIN_EVENTS: the outbox row as it was written. */
+export type DomainEventJob = {
+  outboxId: string;
+  eventType: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+};
+
+/** Stable Bull job id for an outbox row: relaying it twice adds it once. */
+export const outboxJobId = (outboxId: string) => `outbox-${outboxId}`;

@@ -1,0 +1,103 @@
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../setup/app';
+import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
+import { as, expectErrorBody, login } from '../support/http';
+
+describe('Identity and access (e2e)', () => {
+  let t: TestApp;
+  let org: TestOrg;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createTestOrg(t.dataSource);
+  });
+  afterAll(() => t.close());
+
+  it('should log in with the right password and describe the caller', async () => {
+    const { accessToken } = await login(t.http, org.users.agentA.username);
+    const me = await as(t.http, accessToken).get('/api/v1/auth/me').expect(200);
+    expect(me.body).toEqual(expect.objectContaining({ kind: 'staff', role: 'AGENT', pointIds: [org.pointA.id] }));
+  });
+
+  it('should refuse a wrong password with 401 and the error body', async () => {
+    const res = await request(t.http).post('/api/v1/auth/login').send({ username: org.users.agentA.username, password: 'wrong-password' });
+    expect(res.status).toBe(401);
+    expectErrorBody(res.body, 401, 'LOGIN_FAILED');
+    const unknown = await request(t.http).post('/api/v1/auth/login').send({ username: 'nobody_here', password: 'wrong-password' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.code).toBe('LOGIN_FAILED');
+  });
+
+  it('should refuse a missing, forged or expired access token', async () => {
+    await request(t.http).get('/api/v1/auth/me').expect(401);
+    await as(t.http, 'not-a-jwt').get('/api/v1/auth/me').expect(401);
+    const jwt = t.app.get(JwtService);
+    const expired = await jwt.signAsync(
+      { sub: `s:${org.users.admin.id}`, role: 'ADMIN', cid: org.company.id, typ: 'access' },
+      { expiresIn: -10 },
+    );
+    const res = await as(t.http, expired).get('/api/v1/auth/me');
+    expect(res.status).toBe(401);
+    expectErrorBody(res.body, 401, 'TOKEN_INVALID');
+    const forged = new JwtService({ secret: 'another-secret-0123456789abcdef0123456789' }).sign(
+      { sub: `s:${org.users.admin.id}`, role: 'ADMIN', cid: org.company.id, typ: 'access' },
+    );
+    await as(t.http, forged).get('/api/v1/auth/me').expect(401);
+  });
+
+  it('should rotate refresh tokens and revoke the family when an old one is replayed', async () => {
+    const first = await login(t.http, org.users.agentB.username);
+    const second = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    // Replaying the rotated token means it leaked: 401, and the newer token dies with it.
+    const replay = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken });
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('REFRESH_TOKEN_INVALID');
+    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(401);
+  });
+
+  it('should let only one of two concurrent refreshes of the same token succeed', async () => {
+    const pair = await login(t.http, org.users.manager.username);
+    const results = await Promise.all([1, 2].map(() => request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+  });
+
+  it('should refuse a refresh token after logout', async () => {
+    const pair = await login(t.http, org.users.warehouseStaff.username);
+    await request(t.http).post('/api/v1/auth/logout').send({ refreshToken: pair.refreshToken }).expect(204);
+    const res = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken });
+    expect(res.status).toBe(401);
+    expectErrorBody(res.body, 401, 'REFRESH_TOKEN_INVALID');
+  });
+
+  it('should lock a disabled user out at once: login, access token and refresh token', async () => {
+    const admin = as(t.http, (await login(t.http, org.users.admin.username)).accessToken);
+    const created = await admin.post('/api/v1/users', {
+      username: `temp_${org.company.code}`.slice(0, 60), displayName: '临时代办员', password: TEST_PASSWORD, role: 'AGENT', pointIds: [org.pointA.id],
+    }).expect(201);
+    const pair = await login(t.http, created.body.username);
+    await as(t.http, pair.accessToken).get('/api/v1/auth/me').expect(200);
+
+    await admin.post(`/api/v1/users/${created.body.id}/disable`).expect(200);
+
+    const me = await as(t.http, pair.accessToken).get('/api/v1/auth/me');
+    expect(me.status).toBe(401);
+    expect(me.body.code).toBe('ACCOUNT_DISABLED');
+    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
+    const relogin = await request(t.http).post('/api/v1/auth/login').send({ username: created.body.username, password: TEST_PASSWORD });
+    expect(relogin.status).toBe(401);
+
+    const audit = await admin.get(`/api/v1/audit-logs?entityType=staff_user&entityId=${created.body.id}`).expect(200);
+    expect(audit.body.items.map((a: { action: string }) => a.action)).toEqual(['disable', 'create']);
+    const createEntry = audit.body.items[1];
+    expect(JSON.stringify(createEntry.changes)).not.toContain('$argon2');
+    expect(createEntry.actorId).toBe(org.users.admin.id);
+  });
+
+  it('should not store refresh tokens in clear', async () => {
+    const pair = await login(t.http, org.users.agentA.username);
+    const rows = await t.dataSource.query('SELECT token_hash FROM refresh_token WHERE token_hash = ?', [pair.refreshToken]);
+    expect(rows).toHaveLength(0);
+  });
+});
