@@ -1,28 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module';
-import { AuthConfig } from './config';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationModule } from './organization/organization.module';
 import { UsersModule } from './users/users.module';
 
-/** The HTTP API. Queue processors and timed jobs live in WorkerModule. */
+/**
+ * Domain modules. The API serves their controllers; the worker imports them too so their event
+ * handlers and timed jobs (registered at module init) exist where the queues are processed.
+ */
+export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule];
+
+/** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({
   imports: [
     CoreModule,
-    ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => [
-        // Applied only where ThrottlerGuard is used (login, refresh): per client IP per minute.
-        { name: 'auth', ttl: 60_000, limit: config.getOrThrow<AuthConfig>('auth').authRateLimitPerMinute },
-      ],
-    }),
-    AuthModule,
     HealthModule,
-    OrganizationModule,
-    UsersModule,
+    ...FEATURE_MODULES,
   ],
 })
 export class AppModule {}

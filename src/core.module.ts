@@ -9,10 +9,11 @@ import { AppConfig, DatabaseConfig, RedisConfig, allConfigs } from './config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { AuditModule } from './audit/audit.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 
 /**
  * Infrastructure shared by the API and the worker: validated config, JSON logs with request ids,
- * the database, Bull on Redis, the outbox and the audit log.
+ * the database, Bull on Redis, the outbox, the audit log and the timed-job registry.
  */
 @Module({
   imports: [
@@ -55,7 +56,8 @@ import { OutboxModule } from './outbox/outbox.module';
     }),
     OutboxModule,
     AuditModule,
+    SchedulingModule,
   ],
-  exports: [OutboxModule, AuditModule],
+  exports: [OutboxModule, AuditModule, SchedulingModule],
 })
 export class CoreModule {}

@@ -2,6 +2,8 @@
 export const QUEUES = {
   /** Domain events relayed from the outbox; consumers subscribe per event type. */
   DOMAIN_EVENTS: 'domain-events',
+  /** One job per (timed job, slot); see src/scheduling/. */
+  TIMED_JOBS: 'timed-jobs',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -18,3 +20,6 @@ export type DomainEventJob = {
 
 /** Stable Bull job id for an outbox row: relaying it twice adds it once. */
 export const outboxJobId = (outboxId: string) => `outbox-${outboxId}`;
+
+/** Job payload of QUEUES.TIMED_JOBS. */
+export type TimedJobPayload = { jobName: string; slot: string };
