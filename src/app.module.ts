@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module';
 import { AuthConfig } from './config';
 import { CoreModule } from './core.module';
+import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationModule } from './organization/organization.module';
 import { UsersModule } from './users/users.module';
@@ -23,6 +24,7 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     OrganizationModule,
     UsersModule,
+    FarmersModule,
   ],
 })
 export class AppModule {}
