@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module';
 import { AuthConfig } from './config';
+import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
 import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     OrganizationModule,
     UsersModule,
     FarmersModule,
+    CatalogModule,
   ],
 })
 export class AppModule {}
