@@ -7,6 +7,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
 import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
+import { IntakeModule } from './intake/intake.module';
 import { OrganizationModule } from './organization/organization.module';
 import { UsersModule } from './users/users.module';
 
@@ -27,6 +28,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     FarmersModule,
     CatalogModule,
+    IntakeModule,
   ],
 })
 export class AppModule {}
