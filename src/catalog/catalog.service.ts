@@ -152,17 +152,21 @@ export class CatalogService {
 
   /**
    * For intake and QC: the company's products with these ids and, per grade, the price in force at
-   * `at`. Two set-based queries whatever the number of lines. Missing products are simply absent.
+   * `at`. Two set-based queries (run together) whatever the number of lines. Missing products are
+   * simply absent.
    */
   async loadForIntake(companyId: string, productIds: string[], at: Date, em?: EntityManager): Promise<Map<string, ProductForIntake>> {
     const manager = em ?? this.dataSource.manager;
     const ids = [...new Set(productIds)];
     const out = new Map<string, ProductForIntake>();
     if (ids.length === 0) return out;
-    const products = await manager.getRepository(ProductEntity).findBy({ id: In(ids), companyId });
-    if (products.length === 0) return out;
+    // Both queries at once: prices of ids that turn out not to be this company's are dropped below.
+    const [products, prices] = await Promise.all([
+      manager.getRepository(ProductEntity).findBy({ id: In(ids), companyId }),
+      this.pricesInForce(manager, ids, at),
+    ]);
     for (const p of products) out.set(p.id, { product: p, prices: new Map() });
-    for (const price of await this.pricesInForce(manager, products.map((p) => p.id), at)) {
+    for (const price of prices) {
       out.get(price.productId)?.prices.set(price.gradeCode, price);
     }
     return out;

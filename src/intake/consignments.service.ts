@@ -94,14 +94,21 @@ export class ConsignmentsService {
    */
   async create(actor: Principal, dto: CreateConsignmentDto): Promise<CreateResult> {
     const hash = consignmentRequestHash(dto);
-    const existing = await this.dataSource.getRepository(ConsignmentEntity).findOneBy({ clientId: dto.clientId });
-    if (existing) return this.replay(actor, existing, hash);
-    const prepared = await this.prepare(actor, dto, hash);
+    // The happy path does not look the client id up first: the unique index catches a duplicate.
+    // A retry that would now fail validation (e.g. captured too long ago) still finds its original.
+    let prepared: PreparedConsignment;
+    try {
+      prepared = await this.prepare(actor, dto, hash);
+    } catch (err) {
+      const existing = err instanceof DomainError ? await this.findByClientId(dto.clientId) : null;
+      if (existing) return this.replay(actor, existing, hash);
+      throw err;
+    }
     try {
       return { created: true, consignment: await inTransaction(this.dataSource, (em) => this.insert(em, actor, prepared)) };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const winner = await this.dataSource.getRepository(ConsignmentEntity).findOneBy({ clientId: dto.clientId });
+      const winner = await this.findByClientId(dto.clientId);
       if (!winner) throw err;
       return this.replay(actor, winner, hash);
     }
@@ -171,6 +178,10 @@ export class ConsignmentsService {
       throw err instanceof NotFoundError ? new NotFoundError('交售单', 'Consignment', 'CONSIGNMENT_NOT_FOUND') : err;
     });
     return c;
+  }
+
+  private findByClientId(clientId: string): Promise<ConsignmentEntity | null> {
+    return this.dataSource.getRepository(ConsignmentEntity).findOneBy({ clientId });
   }
 
   private async replay(actor: Principal, existing: ConsignmentEntity, hash: string): Promise<CreateResult> {
