@@ -10,6 +10,7 @@ import { SettlementMode } from '../catalog/product.entity';
 import { Principal } from '../common/access/principal';
 import { businessDay } from '../common/business-day';
 import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
+import { fieldRuleViolation } from '../common/errors/field-rule-violation';
 import { RequestValidationError } from '../common/errors/request-validation.error';
 import { lineAmountFen } from '../common/money';
 import { ConversionResult, normalizeQuantity, toBaseUnits } from '../common/quantity';
@@ -57,8 +58,6 @@ const QUANTITY_ERRORS: Record<Exclude<ConversionResult, { ok: true }>['reason'],
   TOO_LARGE: ['数量过大', 'quantity is too large'],
 };
 
-const lineError = (code: string, field: string, zh: string, en: string) =>
-  new RuleViolationError(code, `${field}: ${zh}`, `${field}: ${en}`, [{ field, message: zh, messageEn: en }]);
 
 /** The canonical form of a consignment request: what "the same consignment" means for retries. */
 export function consignmentRequestHash(dto: CreateConsignmentDto): string {
@@ -199,37 +198,37 @@ export class ConsignmentsService {
     const capturedAt = new Date(dto.capturedAt);
     const now = Date.now();
     if (capturedAt.getTime() > now + CLOCK_SKEW_MS) {
-      throw lineError('CAPTURED_AT_IN_FUTURE', 'capturedAt', '记录时间不能晚于现在', 'capture time is in the future');
+      throw fieldRuleViolation('CAPTURED_AT_IN_FUTURE', 'capturedAt', '记录时间不能晚于现在', 'capture time is in the future');
     }
     if (now - capturedAt.getTime() > this.config.maxCaptureAgeDays * 86_400_000) {
-      throw lineError('CAPTURED_AT_TOO_OLD', 'capturedAt', `记录时间早于 ${this.config.maxCaptureAgeDays} 天`, `capture time is more than ${this.config.maxCaptureAgeDays} days ago`);
+      throw fieldRuleViolation('CAPTURED_AT_TOO_OLD', 'capturedAt', `记录时间早于 ${this.config.maxCaptureAgeDays} 天`, `capture time is more than ${this.config.maxCaptureAgeDays} days ago`);
     }
     const [point, farmer, products] = await Promise.all([
       this.points.requireActivePointForAction(actor, dto.pointId),
       this.farmers.requireFarmerInCompany(actor.companyId, dto.farmerId).catch((err) => {
-        throw err instanceof NotFoundError ? lineError('FARMER_NOT_FOUND', 'farmerId', '农户不存在', 'farmer not found') : err;
+        throw err instanceof NotFoundError ? fieldRuleViolation('FARMER_NOT_FOUND', 'farmerId', '农户不存在', 'farmer not found') : err;
       }),
       this.catalog.loadForIntake(actor.companyId, dto.lines.map((l) => l.productId), capturedAt),
     ]);
-    if (!farmer.active) throw lineError('FARMER_INACTIVE', 'farmerId', '农户已停用', 'farmer is inactive');
+    if (!farmer.active) throw fieldRuleViolation('FARMER_INACTIVE', 'farmerId', '农户已停用', 'farmer is inactive');
 
     let estimatedAmountFen = 0;
     const lines = dto.lines.map((input, i) => {
       const f = (name: string) => `lines.${i}.${name}`;
       const entry = products.get(input.productId);
-      if (!entry) throw lineError('PRODUCT_NOT_FOUND', f('productId'), '商品不存在', 'product not found');
+      if (!entry) throw fieldRuleViolation('PRODUCT_NOT_FOUND', f('productId'), '商品不存在', 'product not found');
       const { product, prices } = entry;
-      if (!product.active) throw lineError('PRODUCT_INACTIVE', f('productId'), '商品已停用', 'product is inactive');
+      if (!product.active) throw fieldRuleViolation('PRODUCT_INACTIVE', f('productId'), '商品已停用', 'product is inactive');
       const unit = product.units.find((u) => u.name === input.unit);
       if (!unit) throw unitUnknown(f('unit'), product, input.unit);
       if (!product.grades.some((g) => g.code === input.gradeCode)) throw gradeUnknown(f('gradeCode'), product, input.gradeCode);
       const converted = toBaseUnits(input.quantity, unit.baseUnitsPerDisplayUnit);
-      if (!converted.ok) throw lineError(`QUANTITY_${converted.reason}`, f('quantity'), ...QUANTITY_ERRORS[converted.reason]);
+      if (!converted.ok) throw fieldRuleViolation(`QUANTITY_${converted.reason}`, f('quantity'), ...QUANTITY_ERRORS[converted.reason]);
       if (converted.quantityBase > product.maxQuantityBasePerLine) {
-        throw lineError('QUANTITY_ABOVE_MAXIMUM', f('quantity'), `超过单行上限（${product.maxQuantityBasePerLine} 基本单位）`, `above the per-line maximum of ${product.maxQuantityBasePerLine} base units`);
+        throw fieldRuleViolation('QUANTITY_ABOVE_MAXIMUM', f('quantity'), `超过单行上限（${product.maxQuantityBasePerLine} 基本单位）`, `above the per-line maximum of ${product.maxQuantityBasePerLine} base units`);
       }
       const price = prices.get(input.gradeCode);
-      if (!price) throw lineError('PRICE_MISSING', f('gradeCode'), '该等级在记录时间没有生效价格', 'no price in force for this grade at capture time');
+      if (!price) throw fieldRuleViolation('PRICE_MISSING', f('gradeCode'), '该等级在记录时间没有生效价格', 'no price in force for this grade at capture time');
       const amount = lineAmountFen(price.priceFen, converted.quantityBase, price.unitSizeBase);
       estimatedAmountFen += amount;
       return {

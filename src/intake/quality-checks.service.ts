@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import { CatalogService, gradeUnknown, ProductForIntake } from '../catalog/catalog.service';
 import { SettlementMode } from '../catalog/product.entity';
 import { Principal } from '../common/access/principal';
-import { ConflictError, RuleViolationError } from '../common/errors/domain-error';
+import { ConflictError } from '../common/errors/domain-error';
+import { fieldRuleViolation } from '../common/errors/field-rule-violation';
 import { lineAmountFen } from '../common/money';
 import { normalizeQuantity, toBaseUnits } from '../common/quantity';
 import { inTransaction } from '../database/transaction';
@@ -40,8 +41,6 @@ type QcPlan = {
 
 type WrittenQc = { qc: QualityCheckEntity; grades: QualityCheckGradeEntity[]; rejects: QualityCheckRejectEntity[] };
 
-const fieldError = (code: string, field: string, zh: string, en: string) =>
-  new RuleViolationError(code, `${field}: ${zh}`, `${field}: ${en}`, [{ field, message: zh, messageEn: en }]);
 
 /** Hash of a QC input in canonical form: a retried identical QC is recognised, not refused. */
 function qcHash(input: QcInput): string {
@@ -74,7 +73,7 @@ export class QualityChecksService {
   async inspect(actor: Principal, consignmentId: string, dto: QualityCheckDto): Promise<{ created: boolean; consignment: ConsignmentDto }> {
     const lineNos = dto.lines.map((l) => l.lineNo);
     if (new Set(lineNos).size !== lineNos.length) {
-      throw fieldError('QC_DUPLICATE_LINE', 'lines', '同一行不能重复质检', 'a line appears twice');
+      throw fieldRuleViolation('QC_DUPLICATE_LINE', 'lines', '同一行不能重复质检', 'a line appears twice');
     }
     return inTransaction(this.dataSource, async (em) => {
       const c = await this.consignments.lockForAction(em, actor, consignmentId);
@@ -82,7 +81,7 @@ export class QualityChecksService {
       const lines = await em.getRepository(ConsignmentLineEntity).find({ where: { consignmentId }, order: { lineNo: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       const targets = dto.lines.map((input, i) => {
         const line = lines.find((l) => l.lineNo === input.lineNo);
-        if (!line) throw fieldError('LINE_NOT_FOUND', `lines.${i}.lineNo`, '交售单没有这一行', 'no such line on the consignment');
+        if (!line) throw fieldRuleViolation('LINE_NOT_FOUND', `lines.${i}.lineNo`, '交售单没有这一行', 'no such line on the consignment');
         return { line, input, hash: qcHash(input), field: `lines.${i}` };
       });
       const done = targets.filter((t) => t.line.status !== LineStatus.RECEIVED);
@@ -115,7 +114,7 @@ export class QualityChecksService {
       assertNotVoided(c.status);
       const lines = await em.getRepository(ConsignmentLineEntity).find({ where: { consignmentId }, order: { lineNo: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       const line = lines.find((l) => l.lineNo === lineNo);
-      if (!line) throw fieldError('LINE_NOT_FOUND', 'lineNo', '交售单没有这一行', 'no such line on the consignment');
+      if (!line) throw fieldRuleViolation('LINE_NOT_FOUND', 'lineNo', '交售单没有这一行', 'no such line on the consignment');
       if (line.status !== LineStatus.INSPECTED || line.batchedQuantityBase > 0) {
         throw new ConflictError('LINE_NOT_CORRECTABLE', '只有已质检且未装批的行可以更正', 'Only inspected lines not yet batched can be corrected');
       }
@@ -144,24 +143,24 @@ export class QualityChecksService {
     const { product, prices } = entry;
     for (const item of product.qcChecklist) {
       if (typeof input.checklist[item.key] !== 'boolean') {
-        throw fieldError('QC_CHECKLIST_INCOMPLETE', `${f}.checklist.${item.key}`, `请回答“${item.label}”（是/否）`, `answer "${item.key}" with true or false`);
+        throw fieldRuleViolation('QC_CHECKLIST_INCOMPLETE', `${f}.checklist.${item.key}`, `请回答“${item.label}”（是/否）`, `answer "${item.key}" with true or false`);
       }
     }
     const unknown = Object.keys(input.checklist).find((k) => !product.qcChecklist.some((i) => i.key === k));
-    if (unknown) throw fieldError('QC_CHECKLIST_UNKNOWN', `${f}.checklist.${unknown}`, '不是该商品的质检项', 'not a checklist item of this product');
+    if (unknown) throw fieldRuleViolation('QC_CHECKLIST_UNKNOWN', `${f}.checklist.${unknown}`, '不是该商品的质检项', 'not a checklist item of this product');
     const toBase = (quantity: string, field: string) => {
       const r = toBaseUnits(quantity, line.unitSizeBase);
-      if (!r.ok) throw fieldError(`QUANTITY_${r.reason}`, field, '数量须为正数且换算为整数个基本单位', 'quantity must be positive and convert to whole base units');
+      if (!r.ok) throw fieldRuleViolation(`QUANTITY_${r.reason}`, field, '数量须为正数且换算为整数个基本单位', 'quantity must be positive and convert to whole base units');
       return r.quantityBase;
     };
     const grades = new Set<string>();
     const accepted = input.accepted.map((a, j) => {
       const field = `${f}.accepted.${j}`;
       if (!product.grades.some((g) => g.code === a.gradeCode)) throw gradeUnknown(`${field}.gradeCode`, product, a.gradeCode);
-      if (grades.has(a.gradeCode)) throw fieldError('QC_DUPLICATE_GRADE', `${field}.gradeCode`, '同一等级重复', 'grade appears twice');
+      if (grades.has(a.gradeCode)) throw fieldRuleViolation('QC_DUPLICATE_GRADE', `${field}.gradeCode`, '同一等级重复', 'grade appears twice');
       grades.add(a.gradeCode);
       const price = prices.get(a.gradeCode);
-      if (!price) throw fieldError('PRICE_MISSING', `${field}.gradeCode`, '该等级在交售时没有生效价格', 'no price in force for this grade at capture time');
+      if (!price) throw fieldRuleViolation('PRICE_MISSING', `${field}.gradeCode`, '该等级在交售时没有生效价格', 'no price in force for this grade at capture time');
       const quantityBase = toBase(a.quantity, `${field}.quantity`);
       return {
         gradeCode: a.gradeCode, quantityBase, priceFen: price.priceFen, priceUnitSizeBase: price.unitSizeBase,
@@ -170,13 +169,13 @@ export class QualityChecksService {
     });
     const rejected = input.rejected.map((r, j) => {
       const field = `${f}.rejected.${j}`;
-      if (r.reason === RejectReason.OTHER && !r.note) throw fieldError('QC_NOTE_REQUIRED', `${field}.note`, '原因为“其他”时须填写说明', 'a note is required for reason OTHER');
+      if (r.reason === RejectReason.OTHER && !r.note) throw fieldRuleViolation('QC_NOTE_REQUIRED', `${field}.note`, '原因为“其他”时须填写说明', 'a note is required for reason OTHER');
       return { reason: r.reason, quantityBase: toBase(r.quantity, `${field}.quantity`), note: r.note ?? null, disposition: r.disposition };
     });
     const acceptedBase = accepted.reduce((s, a) => s + a.quantityBase, 0);
     const rejectedBase = rejected.reduce((s, r) => s + r.quantityBase, 0);
     if (acceptedBase + rejectedBase !== line.quantityBase) {
-      throw fieldError('QC_TOTAL_MISMATCH', f, `合格 ${acceptedBase} + 不合格 ${rejectedBase} 不等于交售数量 ${line.quantityBase}（基本单位）`,
+      throw fieldRuleViolation('QC_TOTAL_MISMATCH', f, `合格 ${acceptedBase} + 不合格 ${rejectedBase} 不等于交售数量 ${line.quantityBase}（基本单位）`,
         `accepted ${acceptedBase} + rejected ${rejectedBase} does not equal the delivered ${line.quantityBase} base units`);
     }
     return { line, input, hash, accepted, rejected, acceptedBase, rejectedBase, acceptedAmountFen: accepted.reduce((s, a) => s + a.amountFen, 0) };

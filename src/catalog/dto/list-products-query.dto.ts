@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { QueryBoolean } from '../../common/query-boolean';
 
 export class ListProductsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
@@ -10,7 +10,7 @@ export class ListProductsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: '名称或代码包含' }) @IsOptional() @IsString() @Length(1, 50)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => value === 'true' ? true : value === 'false' ? false : value)
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean()
   @IsBoolean()
   active?: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { QueryBoolean } from '../../common/query-boolean';
 
 export class ListFarmersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: '完整手机号（全公司查找）or 前缀 (within your points)' })
@@ -21,11 +21,11 @@ export class ListFarmersQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,20}$/)
   pointId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => value === 'true' ? true : value === 'false' ? false : value)
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean()
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => value === 'true' ? true : value === 'false' ? false : value)
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean()
   @IsBoolean()
   hardship?: boolean;
 }
