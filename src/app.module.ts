@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
+import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
+import { IntakeModule } from './intake/intake.module';
 import { OrganizationModule } from './organization/organization.module';
 import { UsersModule } from './users/users.module';
 
@@ -9,7 +12,7 @@ import { UsersModule } from './users/users.module';
  * Domain modules. The API serves their controllers; the worker imports them too so their event
  * handlers and timed jobs (registered at module init) exist where the queues are processed.
  */
-export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule];
+export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({

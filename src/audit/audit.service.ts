@@ -41,7 +41,8 @@ export class AuditService {
   }
 
   async record(em: EntityManager, actor: Principal, entry: AuditEntry): Promise<void> {
-    await em.getRepository(AuditLogEntity).insert({
+    // updateEntity(false): on MySQL TypeORM would otherwise re-select the row for its defaults.
+    await em.createQueryBuilder().insert().into(AuditLogEntity).values({
       companyId: actor.companyId,
       actorKind: actor.kind,
       actorId: actor.id,
@@ -52,7 +53,7 @@ export class AuditService {
       changes: diffFields(entry.before ?? null, entry.after ?? null) as QueryDeepPartialEntity<FieldChange>[],
       reason: entry.reason ?? null,
       requestId: actor.requestId ?? null,
-    });
+    }).updateEntity(false).execute();
   }
 }
 

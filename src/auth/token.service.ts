@@ -6,6 +6,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Principal } from '../common/access/principal';
 import { UnauthorizedError } from '../common/errors/domain-error';
 import { AuthConfig } from '../config';
+import { inTransaction } from '../database/transaction';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { AccessTokenClaims, subjectOf } from './token-claims';
 import { TokenPairDto } from './dto/token-pair.dto';
@@ -47,7 +48,9 @@ export class TokenService {
    */
   async rotate(refreshToken: string, loadPrincipal: (kind: 'staff' | 'farmer', id: string) => Promise<Principal | null>): Promise<TokenPairDto> {
     const invalid = () => new UnauthorizedError('REFRESH_TOKEN_INVALID', '登录凭证无效或已失效，请重新登录', 'Refresh token invalid or revoked');
-    const outcome = await this.dataSource.transaction(async (em) => {
+    // Two concurrent refreshes of one token can deadlock in InnoDB; the retry then sees the token
+    // already replaced and answers 401, as the rotation rule requires.
+    const outcome = await inTransaction(this.dataSource, async (em) => {
       const repo = em.getRepository(RefreshTokenEntity);
       const row = await repo.findOne({ where: { tokenHash: sha256(refreshToken) }, lock: { mode: 'pessimistic_write' } });
       if (!row) return { error: invalid() };

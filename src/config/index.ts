@@ -1,14 +1,18 @@
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
+import { cryptoConfig } from './crypto.config';
 import { databaseConfig } from './database.config';
+import { intakeConfig } from './intake.config';
 import { outboxConfig } from './outbox.config';
 import { redisConfig } from './redis.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
-export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig];
+export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig];
 
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
+export type { CryptoConfig } from './crypto.config';
 export type { DatabaseConfig } from './database.config';
+export type { IntakeConfig } from './intake.config';
 export type { OutboxConfig } from './outbox.config';
 export type { RedisConfig } from './redis.config';

@@ -1,6 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password';
+import { ProductPriceEntity } from '../catalog/product-price.entity';
+import { ProductEntity } from '../catalog/product.entity';
 import { Role } from '../common/access/role.enum';
+import { FarmerEntity, PayoutMethod } from '../farmers/farmer.entity';
 import { CommercePointEntity } from '../organization/commerce-point.entity';
 import { CompanyEntity } from '../organization/company.entity';
 import { RegionLevel } from '../organization/region-level.enum';
@@ -9,6 +12,7 @@ import { WarehouseEntity } from '../organization/warehouse.entity';
 import { StaffUserEntity } from '../users/staff-user.entity';
 import { UserPointAssignmentEntity } from '../users/user-point-assignment.entity';
 import { UserWarehouseAssignmentEntity } from '../users/user-warehouse-assignment.entity';
+import { DEMO_PRICES_FROM, DEMO_PRODUCTS } from './demo-catalog';
 
 export const DEMO_PASSWORD = 'Demo@2026village';
 
@@ -81,7 +85,7 @@ export async function loadDemoData(dataSource: DataSource): Promise<DemoLogin[]>
       logins.push({ username, role, scope });
       return u;
     };
-    await user('admin', '系统管理员', Role.ADMIN, company.name);
+    const admin = await user('admin', '系统管理员', Role.ADMIN, company.name);
     await user('manager_yiyang', '益阳市区域经理', Role.REGION_MANAGER, '益阳市', yiyang.cityId);
     const wh = await user('wh_yiyang', '益阳仓库管理员', Role.WAREHOUSE_STAFF, warehouse.name);
     await em.getRepository(UserWarehouseAssignmentEntity).upsert({ userId: wh.id, warehouseId: warehouse.id }, ['userId', 'warehouseId']);
@@ -89,6 +93,8 @@ export async function loadDemoData(dataSource: DataSource): Promise<DemoLogin[]>
       const agent = await user(`agent_${point.code.toLowerCase()}`, `${regionName}代办员`, Role.AGENT, point.name);
       await em.getRepository(UserPointAssignmentEntity).upsert({ userId: agent.id, pointId: point.id }, ['userId', 'pointId']);
     }
+    await seedCatalog(em, company.id, admin.id);
+    await seedFarmers(em, company.id, admin.id, points.map((p) => p.point));
     return logins;
   });
 }
@@ -136,4 +142,37 @@ async function findOrInsert<T extends { id: string }>(
   const { identifiers } = await repo.insert({ ...key, ...rest } as any);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return repo.findOneByOrFail({ id: String(identifiers[0].id) } as any);
+}
+
+/** The demo catalog (土鸡蛋, 坛子菜, 豆腐乳 …) with farmer prices from 2026-01-01; keyed by product code. */
+async function seedCatalog(em: EntityManager, companyId: string, adminId: string): Promise<void> {
+  for (const { prices, ...product } of DEMO_PRODUCTS) {
+    const p = await findOrInsert(em, ProductEntity, { companyId, code: product.code }, { ...product, active: true });
+    for (const price of prices) {
+      const unitSizeBase = product.units.find((u) => u.name === price.unitName)?.baseUnitsPerDisplayUnit ?? 1;
+      await findOrInsert(em, ProductPriceEntity, { productId: p.id, gradeCode: price.gradeCode, effectiveFrom: new Date(DEMO_PRICES_FROM) }, {
+        unitName: price.unitName, unitSizeBase, priceFen: price.priceFen, effectiveTo: null, createdBy: adminId,
+      });
+    }
+  }
+}
+
+/** Demo farmers, keyed by phone: 吴金兰 of 花桥港村 (15 hens, 坛子菜) and neighbours. No ID or account numbers. */
+async function seedFarmers(em: EntityManager, companyId: string, adminId: string, points: CommercePointEntity[]): Promise<void> {
+  const at = (code: string) => points.find((p) => p.code === code);
+  const farmers: Array<{ name: string; phone: string; point: string; payout: PayoutMethod; hardship?: boolean }> = [
+    { name: '吴金兰', phone: '13907371501', point: 'HQG', payout: PayoutMethod.WECHAT_PAY },
+    { name: '李桂香', phone: '13907371502', point: 'HQG', payout: PayoutMethod.CASH, hardship: true },
+    { name: '刘建国', phone: '13907371503', point: 'SGQ', payout: PayoutMethod.CASH },
+    { name: '曾凤英', phone: '13907371504', point: 'ZMC', payout: PayoutMethod.WECHAT_PAY },
+  ];
+  for (const f of farmers) {
+    const point = at(f.point);
+    if (!point) continue;
+    await findOrInsert(em, FarmerEntity, { companyId, phone: f.phone }, {
+      name: f.name, villageRegionId: point.regionId, usualPointId: point.id, idNumberCipher: null, idNumberHash: null, idNumberLast4: null,
+      payoutMethod: f.payout, payoutBankName: null, payoutAccountCipher: null, payoutAccountLast4: null,
+      smsConsent: true, hardship: f.hardship ?? false, active: true, createdBy: adminId,
+    });
+  }
 }

@@ -16,8 +16,9 @@ export class OutboxService {
   /** Writes events in the caller's transaction: they exist exactly when the change commits. */
   async publish(em: EntityManager, ...events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await em.getRepository(OutboxEventEntity).insert(
+    // updateEntity(false): on MySQL TypeORM would otherwise re-select every row for its defaults.
+    await em.createQueryBuilder().insert().into(OutboxEventEntity).values(
       events.map((e) => ({ ...e, status: OutboxStatus.PENDING, relayAttempts: 0, lastError: null, sentAt: null })) as QueryDeepPartialEntity<OutboxEventEntity>[],
-    );
+    ).updateEntity(false).execute();
   }
 }

@@ -25,6 +25,9 @@ export const BASE_TEST_ENV: Record<string, string> = {
   REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
   REDIS_PORT: process.env.REDIS_PORT ?? '6379',
   JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+  // Test-only field keys (base64 of 32 bytes); never used anywhere else.
+  FIELD_ENCRYPTION_KEY: 'dGVzdC1maWVsZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=',
+  BLIND_INDEX_KEY: 'dGVzdC1ibGluZC1pbmRleC1rZXktMDEyMzQ1Njc4OWE=',
   LOG_LEVEL: 'warn',
   AUTH_RATE_LIMIT_PER_MINUTE: '1000',
   DB_POOL_SIZE: '10',

@@ -1,0 +1,263 @@
+/* eslint-disable no-console */
+/**
+ * Intake benchmark: N concurrent agents post 3-line consignments to the real API for a fixed time,
+ * then a bare mysql2 writer writes the same rows (header + 3 lines + outbox + audit, one
+ * transaction each, same receipt counter) at the same concurrency. Prints req/s, p50, p99 and the
+ * ratio API / bare. Uses its own database (village_commerce_bench) and Redis prefix.
+ *
+ *   npm run bench:intake                       # 32 agents, 20 s per phase
+ *   BENCH_CONCURRENCY=8 BENCH_SECONDS=10 npm run bench:intake
+ */
+import 'reflect-metadata';
+import { ChildProcess, execSync, spawn } from 'child_process';
+import { randomUUID } from 'crypto';
+import http from 'http';
+import { AddressInfo, createServer } from 'net';
+import path from 'path';
+import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { hashPassword } from '../../src/auth/password';
+import { Role } from '../../src/common/access/role.enum';
+import { businessDay } from '../../src/common/business-day';
+import { readDatabaseConfig } from '../../src/config/database.config';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { DEMO_PRICES_FROM, DEMO_PRODUCTS } from '../../src/demo/demo-catalog';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DB_NAME = process.env.BENCH_DB_NAME ?? 'village_commerce_bench';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP_SECONDS = 2;
+const FARMERS_PER_POINT = 20;
+const PASSWORD = 'Bench@password-1';
+const ENV = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DB_NAME,
+  DB_POOL_SIZE: String(CONCURRENCY),
+  QUEUE_PREFIX: 'vc_bench',
+  JWT_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+  FIELD_ENCRYPTION_KEY: 'YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=',
+  BLIND_INDEX_KEY: 'YmVuY2gtb25seS1ibGluZC1pbmRleC0wMTIzNDU2Nzg=',
+  AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+};
+
+type Seed = {
+  companyId: string;
+  points: Array<{ id: string; code: string; username: string; userId: string; farmerIds: string[] }>;
+  products: Array<{ id: string; unit: string; quantity: string; unitSize: number; priceFen: number; settlementMode: string }>;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function prepareDatabase(): Promise<DataSource> {
+  const db = readDatabaseConfig({ ...ENV } as Record<string, string>);
+  const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+  await admin.query(`DROP DATABASE IF EXISTS \`${DB_NAME}\``);
+  await admin.query(`CREATE DATABASE \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const ds = await new DataSource(buildDataSourceOptions(db)).initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+/** One company, one point + agent per concurrent client, farmers, and the 3 products of a line set. */
+async function seed(ds: DataSource): Promise<Seed> {
+  const hash = await hashPassword(PASSWORD);
+  const q = (sql: string, args: unknown[] = []) => ds.query(sql, args);
+  const company = await q("INSERT INTO company (code, name, active) VALUES ('BENCH', '基准测试公司', 1)");
+  const companyId = String(company.insertId);
+  const region = await q("INSERT INTO region (parent_id, level, code, name, path) VALUES (NULL, 'VILLAGE', '430922104299', '基准村', '/')");
+  const regionId = String(region.insertId);
+  await q('UPDATE region SET path = ? WHERE id = ?', [`/${regionId}/`, regionId]);
+  const points: Seed['points'] = [];
+  for (let i = 0; i < CONCURRENCY; i++) {
+    const code = `BP${i}`;
+    const p = await q(
+      "INSERT INTO commerce_point (company_id, region_id, region_path, code, name, service_center_name, address, contact_phone, opening_hours, active) VALUES (?, ?, ?, ?, ?, '中心', '地址', '13800000000', '08:00-18:00', 1)",
+      [companyId, regionId, `/${regionId}/`, code, `基准点${i}`],
+    );
+    const username = `bench_agent_${i}`;
+    const u = await q("INSERT INTO staff_user (company_id, username, display_name, password_hash, role, active) VALUES (?, ?, ?, ?, ?, 1)", [companyId, username, username, hash, Role.AGENT]);
+    await q('INSERT INTO user_point_assignment (user_id, point_id) VALUES (?, ?)', [u.insertId, p.insertId]);
+    const farmerIds: string[] = [];
+    for (let f = 0; f < FARMERS_PER_POINT; f++) {
+      const r = await q(
+        "INSERT INTO farmer (company_id, name, phone, village_region_id, usual_point_id, payout_method, sms_consent, hardship, active, created_by) VALUES (?, ?, ?, ?, ?, 'CASH', 1, 0, 1, ?)",
+        [companyId, `农户${i}-${f}`, `139${String(i * 1000 + f).padStart(8, '0')}`, regionId, p.insertId, u.insertId],
+      );
+      farmerIds.push(String(r.insertId));
+    }
+    points.push({ id: String(p.insertId), code, username, userId: String(u.insertId), farmerIds });
+  }
+  const products: Seed['products'] = [];
+  const lineSet: Record<string, { unit: string; quantity: string }> = { EGG: { unit: '枚', quantity: '30' }, TZC: { unit: '斤', quantity: '2.5' }, DFR: { unit: '瓶', quantity: '2' } };
+  for (const d of DEMO_PRODUCTS.filter((x) => x.code in lineSet)) {
+    const r = await q(
+      'INSERT INTO product (company_id, code, name, category, base_unit, units, grades, qc_checklist, shelf_life_days, settlement_mode, max_quantity_base_per_line, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)',
+      [companyId, d.code, d.name, d.category, d.baseUnit, JSON.stringify(d.units), JSON.stringify(d.grades), JSON.stringify(d.qcChecklist), d.shelfLifeDays, d.settlementMode, d.maxQuantityBasePerLine],
+    );
+    for (const price of d.prices) {
+      const size = d.units.find((u) => u.name === price.unitName)!.baseUnitsPerDisplayUnit;
+      await q('INSERT INTO product_price (product_id, grade_code, unit_name, unit_size_base, price_fen, effective_from, created_by) VALUES (?, ?, ?, ?, ?, ?, 0)',
+        [r.insertId, price.gradeCode, price.unitName, size, price.priceFen, new Date(DEMO_PRICES_FROM)]);
+    }
+    const a = d.prices.find((x) => x.gradeCode === 'A')!;
+    products.push({ id: String(r.insertId), ...lineSet[d.code], unitSize: d.units.find((u) => u.name === lineSet[d.code].unit)!.baseUnitsPerDisplayUnit, priceFen: a.priceFen, settlementMode: d.settlementMode });
+  }
+  return { companyId, points, products };
+}
+
+function startApi(port: number): Promise<ChildProcess> {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('API listening')) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+
+function request(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, method, path: urlPath, agent,
+      headers: { 'content-type': 'application/json', ...(data ? { 'content-length': data.length } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number };
+
+/** Runs `op(i)` in a loop on `concurrency` workers; measures after a warm-up. */
+async function drive(concurrency: number, op: (i: number) => Promise<boolean>): Promise<Result> {
+  const warmupEnd = Date.now() + WARMUP_SECONDS * 1000;
+  const end = warmupEnd + SECONDS * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+    while (Date.now() < end) {
+      const start = process.hrtime.bigint();
+      const ok = await op(i);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (Date.now() >= warmupEnd) {
+        if (ok) latencies.push(ms); else errors++;
+      }
+    }
+  }));
+  return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS };
+}
+
+const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+
+function report(name: string, r: Result): number {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  const rps = r.count / r.seconds;
+  console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)`);
+  return rps;
+}
+
+/** The same rows as the API writes, one transaction per consignment, with plain mysql2. */
+async function bareWriter(pool: Pool, s: Seed): Promise<Result> {
+  return drive(CONCURRENCY, async (i) => {
+    const point = s.points[i % s.points.length];
+    const farmerId = point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)];
+    const now = new Date();
+    const day = businessDay(now);
+    const conn = await pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const [counter] = await conn.query(
+        'INSERT INTO receipt_counter (point_id, business_day, last_seq) VALUES (?, ?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_seq = LAST_INSERT_ID(last_seq + 1)', [point.id, day]);
+      const seq = (counter as { insertId: number }).insertId;
+      const receiptNo = `${point.code}-${day.replace(/-/g, '')}-${String(seq).padStart(4, '0')}`;
+      const lines = s.products.map((p, n) => {
+        const base = Math.round(Number(p.quantity) * p.unitSize);
+        return { n: n + 1, p, base, amount: Math.round((p.priceFen * base) / p.unitSize) };
+      });
+      const total = lines.reduce((a, l) => a + l.amount, 0);
+      const [h] = await conn.query(
+        'INSERT INTO consignment (company_id, point_id, farmer_id, client_id, request_hash, receipt_no, business_day, captured_at, received_at, status, line_count, estimated_amount_fen, note, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)',
+        [s.companyId, point.id, farmerId, randomUUID(), 'x'.repeat(64), receiptNo, day, now, now, 'RECEIVED', 3, total, point.userId]);
+      const id = (h as { insertId: number }).insertId;
+      await conn.query(
+        'INSERT INTO consignment_line (consignment_id, line_no, product_id, declared_grade_code, quantity_text, unit_name, unit_size_base, quantity_base, price_fen, price_unit_name, price_unit_size_base, settlement_mode, estimated_amount_fen, status) VALUES ?',
+        [lines.map((l) => [id, l.n, l.p.id, 'A', l.p.quantity, l.p.unit, l.p.unitSize, l.base, l.p.priceFen, l.p.unit, l.p.unitSize, l.p.settlementMode, l.amount, 'RECEIVED'])]);
+      await conn.query("INSERT INTO outbox_event (event_type, aggregate_type, aggregate_id, payload, status, relay_attempts) VALUES ('consignment.received', 'consignment', ?, ?, 'PENDING', 0)",
+        [String(id), JSON.stringify({ consignmentId: String(id), receiptNo, lines: lines.map((l) => ({ productId: l.p.id, quantityBase: l.base })) })]);
+      await conn.query("INSERT INTO audit_log (company_id, actor_kind, actor_id, actor_role, entity_type, entity_id, action, changes) VALUES (?, 'staff', ?, 'AGENT', 'consignment', ?, 'create', ?)",
+        [s.companyId, point.userId, String(id), JSON.stringify([{ field: 'receiptNo', before: null, after: receiptNo }])]);
+      await conn.commit();
+      return true;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      console.error('bare writer:', (err as Error).message);
+      return false;
+    } finally {
+      conn.release();
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`intake benchmark: ${CONCURRENCY} concurrent agents, ${SECONDS} s per phase (+${WARMUP_SECONDS} s warm-up), database ${DB_NAME}`);
+  execSync('node scripts/build-if-needed.js', { cwd: ROOT, stdio: 'inherit' });
+  const ds = await prepareDatabase();
+  const s = await seed(ds);
+  await ds.destroy();
+  const port = await freePort();
+  const api = await startApi(port);
+  let apiRps = 0;
+  try {
+    const tokens = await Promise.all(s.points.map(async (p) => {
+      const res = await request(port, 'POST', '/api/v1/auth/login', { username: p.username, password: PASSWORD });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body}`);
+      return JSON.parse(res.body).accessToken as string;
+    }));
+    let firstError = '';
+    const apiResult = await drive(CONCURRENCY, async (i) => {
+      const point = s.points[i % s.points.length];
+      const res = await request(port, 'POST', '/api/v1/consignments', {
+        clientId: randomUUID(), pointId: point.id, farmerId: point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)],
+        capturedAt: new Date().toISOString(),
+        lines: s.products.map((p) => ({ productId: p.id, quantity: p.quantity, unit: p.unit, gradeCode: 'A' })),
+      }, tokens[i]);
+      if (res.status !== 201 && !firstError) firstError = `${res.status} ${res.body}`;
+      return res.status === 201;
+    });
+    if (firstError) console.log(`first API error: ${firstError}`);
+    apiRps = report('API POST /consignments', apiResult);
+  } finally {
+    api.kill('SIGTERM');
+    agent.destroy();
+  }
+  const db = readDatabaseConfig({ ...ENV } as Record<string, string>);
+  const pool = createPool({ host: db.host, port: db.port, user: db.user, password: db.password, database: DB_NAME, connectionLimit: CONCURRENCY, timezone: 'Z' });
+  const bareRps = report('bare mysql2 writer', await bareWriter(pool, s));
+  await pool.end();
+  const ratio = apiRps / bareRps;
+  console.log(`ratio API / bare: ${ratio.toFixed(2)} (target ≥ 0.50; p99 target < 100 ms at 32 agents)`);
+  console.log('note: the API and the writer share this machine with MariaDB, Redis and any other test run at the time.');
+}
+
+main().then(() => process.exit(0)).catch((err: Error) => {
+  console.error(`benchmark failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { CryptoConfig } from '../config';
+import { OrganizationModule } from '../organization/organization.module';
+import { FarmersController } from './farmers.controller';
+import { FARMER_CIPHER, FarmersService } from './farmers.service';
+
+/** Farmer registry. Exports FarmersService (farmer lookups for intake, parcels, ledger). */
+@Module({
+  imports: [OrganizationModule],
+  controllers: [FarmersController],
+  providers: [
+    FarmersService,
+    {
+      provide: FARMER_CIPHER,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => {
+        const c = config.getOrThrow<CryptoConfig>('crypto');
+        return FieldCipher.fromBase64(c.fieldEncryptionKey, c.blindIndexKey);
+      },
+    },
+  ],
+  exports: [FarmersService],
+})
+export class FarmersModule {}

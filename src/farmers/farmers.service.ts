@@ -1,0 +1,247 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../common/access/principal';
+import { Role } from '../common/access/role.enum';
+import { scopeByPoint } from '../common/access/scope';
+import { FieldCipher, lastFour, maskAccount } from '../common/crypto/field-cipher';
+import { ConflictError, InvalidFieldError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
+import { Page, paginate } from '../common/pagination';
+import { maskPhone, MOBILE_PHONE } from '../common/validation';
+import { isDuplicateKeyError } from '../database/transaction';
+import { CommercePointsService } from '../organization/commerce-points.service';
+import { RegionLevel } from '../organization/region-level.enum';
+import { RegionsService } from '../organization/regions.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { CreateFarmerDto } from './dto/create-farmer.dto';
+import { FarmerDto } from './dto/farmer.dto';
+import { ListFarmersQueryDto } from './dto/list-farmers-query.dto';
+import { PayoutDto } from './dto/payout.dto';
+import { UpdateFarmerDto } from './dto/update-farmer.dto';
+import { FarmerEntity, PayoutMethod } from './farmer.entity';
+import { isValidIdNumber } from './id-number';
+
+export const FARMER_CIPHER = Symbol('FARMER_CIPHER');
+
+export const FARMER_EVENTS = { REGISTERED: 'farmer.registered' } as const;
+
+/** What other modules need to know about a farmer (intake, parcels, ledger). */
+export type FarmerRef = {
+  id: string;
+  companyId: string;
+  name: string;
+  phone: string;
+  usualPointId: string;
+  active: boolean;
+  hardship: boolean;
+  smsConsent: boolean;
+};
+
+const farmerNotFound = () => new NotFoundError('农户', 'Farmer', 'FARMER_NOT_FOUND');
+
+/** May the caller see this farmer's phone in full? Admins, and agents of the farmer's usual point. */
+function seesFullPhone(actor: Principal, farmer: FarmerEntity): boolean {
+  return actor.role === Role.ADMIN || (actor.role === Role.AGENT && actor.pointIds.includes(farmer.usualPointId));
+}
+
+/** Farmer registry (农户): registration, lookup with masking, and the farmer view other modules use. */
+@Injectable()
+export class FarmersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly points: CommercePointsService,
+    private readonly regions: RegionsService,
+    @Inject(FARMER_CIPHER) private readonly cipher: FieldCipher,
+  ) {}
+
+  toDto(actor: Principal, f: FarmerEntity): FarmerDto {
+    const full = seesFullPhone(actor, f);
+    return {
+      id: f.id, companyId: f.companyId, name: f.name, phone: full ? f.phone : (maskPhone(f.phone) as string), phoneMasked: !full,
+      villageRegionId: f.villageRegionId, usualPointId: f.usualPointId, idNumberLast4: f.idNumberLast4,
+      payout: { method: f.payoutMethod, bankName: f.payoutBankName, accountMasked: maskAccount(f.payoutAccountLast4) },
+      smsConsent: f.smsConsent, hardship: f.hardship, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
+    };
+  }
+
+  /** Registers a farmer; an agent may only register farmers whose usual point is one of theirs. */
+  async create(actor: Principal, dto: CreateFarmerDto): Promise<FarmerDto> {
+    const values = await this.checkedValues(dto);
+    return this.dataSource.transaction(async (em) => {
+      await this.points.requireActivePointForAction(actor, dto.usualPointId, em);
+      const repo = em.getRepository(FarmerEntity);
+      let id: string;
+      try {
+        const result = await repo.insert({
+          companyId: actor.companyId, name: dto.name, phone: dto.phone, villageRegionId: dto.villageRegionId,
+          usualPointId: dto.usualPointId, idNumberCipher: null, idNumberHash: null, idNumberLast4: null,
+          payoutBankName: null, payoutAccountCipher: null, payoutAccountLast4: null,
+          smsConsent: dto.smsConsent ?? false, hardship: dto.hardship ?? false, active: true, createdBy: actor.id,
+          ...values,
+        } as Partial<FarmerEntity>);
+        id = String(result.identifiers[0].id);
+      } catch (err) {
+        throw this.duplicateError(err);
+      }
+      const farmer = await repo.findOneByOrFail({ id });
+      const view = this.toDto(actor, farmer);
+      await this.audit.record(em, actor, { entityType: 'farmer', entityId: id, action: 'create', after: this.auditView(farmer) });
+      await this.outbox.publish(em, {
+        eventType: FARMER_EVENTS.REGISTERED, aggregateType: 'farmer', aggregateId: id,
+        payload: { farmerId: id, companyId: farmer.companyId, usualPointId: farmer.usualPointId, smsConsent: farmer.smsConsent },
+      });
+      return view;
+    });
+  }
+
+  /** Changes a farmer; only admins and agents of the farmer's usual point (others: 404). */
+  async update(actor: Principal, id: string, dto: UpdateFarmerDto): Promise<FarmerDto> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(FarmerEntity);
+      const farmer = await repo.findOne({ where: { id, companyId: actor.companyId }, lock: { mode: 'pessimistic_write' } });
+      if (!farmer) throw farmerNotFound();
+      await this.points.requireActivePointForAction(actor, farmer.usualPointId, em).catch((err) => {
+        throw err instanceof NotFoundError ? farmerNotFound() : err;
+      });
+      if (dto.usualPointId && dto.usualPointId !== farmer.usualPointId) {
+        await this.points.requireActivePointForAction(actor, dto.usualPointId, em);
+      }
+      const values = await this.checkedValues(dto);
+      const changes: Partial<FarmerEntity> = { ...values };
+      for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'hardship', 'active'] as const) {
+        if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
+      }
+      const before = this.auditView(farmer);
+      try {
+        if (Object.keys(changes).length) await repo.update({ id }, changes);
+      } catch (err) {
+        throw this.duplicateError(err);
+      }
+      const after = await repo.findOneByOrFail({ id });
+      await this.audit.record(em, actor, { entityType: 'farmer', entityId: id, action: 'update', before, after: this.auditView(after) });
+      return this.toDto(actor, after);
+    });
+  }
+
+  /**
+   * Lists farmers. Agents and managers see farmers of their points; an exact phone or full ID
+   * number searches the whole company (a farmer may bring goods to another point), phone masked.
+   */
+  list(actor: Principal, query: ListFarmersQueryDto): Promise<Page<FarmerDto>> {
+    const qb = this.dataSource.getRepository(FarmerEntity).createQueryBuilder('f')
+      .where('f.company_id = :companyId', { companyId: actor.companyId });
+    const exact = (query.phone && MOBILE_PHONE.test(query.phone)) || !!query.idNumber;
+    if (!exact && actor.role !== Role.ADMIN) scopeByPoint(qb, 'f.usual_point_id', actor);
+    if (query.phone) {
+      if (MOBILE_PHONE.test(query.phone)) qb.andWhere('f.phone = :phone', { phone: query.phone });
+      else qb.andWhere('f.phone LIKE :phone', { phone: `${query.phone}%` });
+    }
+    if (query.idNumber) qb.andWhere('f.id_number_hash = :idHash', { idHash: this.cipher.blindIndex(query.idNumber) });
+    if (query.idLast4) qb.andWhere('f.id_number_last4 = :last4', { last4: query.idLast4.toUpperCase() });
+    if (query.name) qb.andWhere('f.name LIKE :name', { name: `%${query.name}%` });
+    if (query.pointId) qb.andWhere('f.usual_point_id = :pointId', { pointId: query.pointId });
+    if (query.active !== undefined) qb.andWhere('f.active = :active', { active: query.active });
+    if (query.hardship !== undefined) qb.andWhere('f.hardship = :hardship', { hardship: query.hardship });
+    return paginate(qb, 'f.id', query, (f) => this.toDto(actor, f));
+  }
+
+  /** One farmer of the caller's company whose usual point the caller can see (else 404). */
+  async get(actor: Principal, id: string): Promise<FarmerDto> {
+    const farmer = await this.dataSource.getRepository(FarmerEntity).findOneBy({ id, companyId: actor.companyId });
+    if (!farmer) throw farmerNotFound();
+    if (actor.role !== Role.ADMIN) {
+      await this.points.requireVisiblePoint(actor, farmer.usualPointId).catch((err) => {
+        throw err instanceof NotFoundError ? farmerNotFound() : err;
+      });
+    }
+    return this.toDto(actor, farmer);
+  }
+
+  /** For other modules: the farmer of this company (active or not), or 404 FARMER_NOT_FOUND. */
+  async requireFarmerInCompany(companyId: string, farmerId: string, em?: EntityManager): Promise<FarmerRef> {
+    const f = await (em ?? this.dataSource.manager).getRepository(FarmerEntity).findOne({
+      select: { id: true, companyId: true, name: true, phone: true, usualPointId: true, active: true, hardship: true, smsConsent: true },
+      where: { id: farmerId, companyId },
+    });
+    if (!f) throw farmerNotFound();
+    return { id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, active: f.active, hardship: f.hardship, smsConsent: f.smsConsent };
+  }
+
+  /** For other modules (parcel station): phone → farmer id for the farmers of a company with those phones. */
+  async findIdsByPhones(companyId: string, phones: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(phones.filter((p) => MOBILE_PHONE.test(p)))];
+    const map = new Map<string, string>();
+    if (wanted.length === 0) return map;
+    const rows = await this.dataSource.getRepository(FarmerEntity).find({
+      select: { id: true, phone: true }, where: { companyId, phone: In(wanted) },
+    });
+    for (const r of rows) map.set(r.phone, r.id);
+    return map;
+  }
+
+  /** Validates what the DTO cannot (ID check digit, payout completeness, village) and encrypts secrets. */
+  private async checkedValues(dto: Partial<CreateFarmerDto>): Promise<Partial<FarmerEntity>> {
+    const out: Partial<FarmerEntity> = {};
+    if (dto.idNumber !== undefined) {
+      const id = dto.idNumber.toUpperCase();
+      if (!isValidIdNumber(id)) throw new InvalidFieldError('idNumber', '身份证号校验位或出生日期不正确', 'ID number check digit or birth date is invalid');
+      out.idNumberCipher = this.cipher.encrypt(id);
+      out.idNumberHash = this.cipher.blindIndex(id);
+      out.idNumberLast4 = lastFour(id);
+    }
+    if (dto.payout) Object.assign(out, this.payoutValues(dto.payout));
+    if (dto.villageRegionId !== undefined) {
+      const region = await this.regions.get(dto.villageRegionId).catch((err) => {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      });
+      if (!region || region.level !== RegionLevel.VILLAGE) {
+        throw new RuleViolationError('FARMER_VILLAGE_INVALID', '所在村不存在或不是村级区划', 'Home village not found or not a village',
+          [{ field: 'villageRegionId', message: '须为村级区划', messageEn: 'must be a village region' }]);
+      }
+    }
+    return out;
+  }
+
+  private payoutValues(p: PayoutDto): Partial<FarmerEntity> {
+    const needsAccount = p.method === PayoutMethod.BANK_CARD || p.method === PayoutMethod.ALIPAY;
+    if (p.method === PayoutMethod.BANK_CARD) {
+      if (!p.bankName) throw new InvalidFieldError('payout.bankName', '银行卡打款须填写开户行', 'bank name is required for bank card payouts');
+      if (!p.accountNumber || !/^\d{12,19}$/.test(p.accountNumber)) {
+        throw new InvalidFieldError('payout.accountNumber', '银行卡号须为 12-19 位数字', 'bank card number must be 12-19 digits');
+      }
+    }
+    if (needsAccount && !p.accountNumber) throw new InvalidFieldError('payout.accountNumber', '须填写收款账号', 'account number is required');
+    if (p.method === PayoutMethod.CASH && (p.accountNumber || p.bankName)) {
+      throw new InvalidFieldError('payout.accountNumber', '现金结算不填写账号', 'cash payouts take no account');
+    }
+    return {
+      payoutMethod: p.method,
+      payoutBankName: p.method === PayoutMethod.BANK_CARD ? (p.bankName as string) : null,
+      payoutAccountCipher: p.accountNumber ? this.cipher.encrypt(p.accountNumber) : null,
+      payoutAccountLast4: p.accountNumber ? lastFour(p.accountNumber) : null,
+    };
+  }
+
+  /** What the audit log keeps: no ciphertext, no hashes, only last-4 fields. */
+  private auditView(f: FarmerEntity): Record<string, unknown> {
+    return {
+      name: f.name, phone: maskPhone(f.phone), villageRegionId: f.villageRegionId, usualPointId: f.usualPointId,
+      idNumberLast4: f.idNumberLast4, payoutMethod: f.payoutMethod, payoutBankName: f.payoutBankName,
+      payoutAccountLast4: f.payoutAccountLast4, smsConsent: f.smsConsent, hardship: f.hardship, active: f.active,
+    };
+  }
+
+  private duplicateError(err: unknown): unknown {
+    if (!isDuplicateKeyError(err)) return err;
+    const message = String((err as { message?: string }).message ?? '');
+    if (message.includes('uq_farmer_company_id_number')) {
+      return new ConflictError('FARMER_ID_NUMBER_TAKEN', '该身份证号已登记', 'A farmer with this ID number already exists',
+        [{ field: 'idNumber', message: '已登记', messageEn: 'already registered' }]);
+    }
+    return new ConflictError('FARMER_PHONE_TAKEN', '该手机号已登记', 'A farmer with this phone already exists',
+      [{ field: 'phone', message: '已登记', messageEn: 'already registered' }]);
+  }
+}

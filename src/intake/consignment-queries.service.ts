@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { CatalogService } from '../catalog/catalog.service';
+import { Principal } from '../common/access/principal';
+import { scopeByPoint } from '../common/access/scope';
+import { businessDay, businessDayRange } from '../common/business-day';
+import { NotFoundError } from '../common/errors/domain-error';
+import { Page, paginate } from '../common/pagination';
+import { aggregateToNumber } from '../database/transformers/bigint.transformer';
+import { FarmersService } from '../farmers/farmers.service';
+import { CommercePointsService } from '../organization/commerce-points.service';
+import { ConsignmentLineEntity } from './consignment-line.entity';
+import { toConsignmentDto } from './consignment-views';
+import { ConsignmentEntity } from './consignment.entity';
+import { ConsignmentDto, QualityCheckView } from './dto/consignment.dto';
+import { DaySheetDto } from './dto/day-sheet.dto';
+import { ListConsignmentsQueryDto } from './dto/list-consignments-query.dto';
+import { IntakeAmendmentEntity } from './intake-amendment.entity';
+import { REJECT_REASON_ZH, RejectReason } from './intake-status';
+import { QualityCheckGradeEntity } from './quality-check-grade.entity';
+import { QualityCheckRejectEntity } from './quality-check-reject.entity';
+import { QualityCheckEntity } from './quality-check.entity';
+
+const consignmentNotFound = () => new NotFoundError('交售单', 'Consignment', 'CONSIGNMENT_NOT_FOUND');
+
+/** Reads of consignments: lists (scoped, indexed filters), detail, a farmer's history, a point's day sheet. */
+@Injectable()
+export class ConsignmentQueriesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly points: CommercePointsService,
+    private readonly farmers: FarmersService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  list(actor: Principal, query: ListConsignmentsQueryDto): Promise<Page<ConsignmentDto>> {
+    const qb = this.dataSource.getRepository(ConsignmentEntity).createQueryBuilder('c')
+      .where('c.company_id = :companyId', { companyId: actor.companyId });
+    scopeByPoint(qb, 'c.point_id', actor);
+    if (query.pointId) qb.andWhere('c.point_id = :pointId', { pointId: query.pointId });
+    if (query.farmerId) qb.andWhere('c.farmer_id = :farmerId', { farmerId: query.farmerId });
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.from) qb.andWhere('c.captured_at >= :from', { from: new Date(query.from) });
+    if (query.to) qb.andWhere('c.captured_at < :to', { to: new Date(query.to) });
+    if (query.productId) {
+      qb.andWhere('EXISTS (SELECT 1 FROM consignment_line l WHERE l.consignment_id = c.id AND l.product_id = :productId)', { productId: query.productId });
+    }
+    return paginate(qb, 'c.id', query, (c) => toConsignmentDto(c));
+  }
+
+  /** A farmer's consignments at the points the caller can see. */
+  async farmerHistory(actor: Principal, farmerId: string, query: ListConsignmentsQueryDto): Promise<Page<ConsignmentDto>> {
+    await this.farmers.requireFarmerInCompany(actor.companyId, farmerId);
+    return this.list(actor, { ...query, farmerId });
+  }
+
+  /** One consignment with lines, their current QC and amendments, if the caller can see its point. */
+  async get(actor: Principal, id: string): Promise<ConsignmentDto> {
+    const c = await this.dataSource.getRepository(ConsignmentEntity).findOneBy({ id });
+    if (!c || c.companyId !== actor.companyId) throw consignmentNotFound();
+    await this.points.requireVisiblePoint(actor, c.pointId).catch((err) => {
+      throw err instanceof NotFoundError ? consignmentNotFound() : err;
+    });
+    return this.loadDetail(this.dataSource.manager, c);
+  }
+
+  async loadDetail(em: EntityManager, c: ConsignmentEntity): Promise<ConsignmentDto> {
+    const lines = await em.getRepository(ConsignmentLineEntity).find({ where: { consignmentId: c.id }, order: { lineNo: 'ASC' } });
+    const checks = await em.getRepository(QualityCheckEntity).find({ where: { consignmentId: c.id, supersededAt: IsNull() } });
+    const checkIds = checks.map((q) => q.id);
+    const [grades, rejects, amendments] = await Promise.all([
+      checkIds.length ? em.getRepository(QualityCheckGradeEntity).find({ where: { qualityCheckId: In(checkIds) }, order: { id: 'ASC' } }) : [],
+      checkIds.length ? em.getRepository(QualityCheckRejectEntity).find({ where: { qualityCheckId: In(checkIds) }, order: { id: 'ASC' } }) : [],
+      em.getRepository(IntakeAmendmentEntity).find({ where: { consignmentId: c.id }, order: { id: 'ASC' } }),
+    ]);
+    const qcByLine = new Map<string, QualityCheckView>();
+    for (const q of checks) {
+      qcByLine.set(q.lineId, {
+        id: q.id, revision: q.revision, checkedBy: q.checkedBy, checkedAt: q.checkedAt, acceptedQuantityBase: q.acceptedQuantityBase,
+        rejectedQuantityBase: q.rejectedQuantityBase, measuredWeightGrams: q.measuredWeightGrams, checklist: q.checklist, note: q.note,
+        accepted: grades.filter((g) => g.qualityCheckId === q.id).map((g) => ({ id: g.id, gradeCode: g.gradeCode, quantityBase: g.quantityBase, priceFen: g.priceFen, priceUnitSizeBase: g.priceUnitSizeBase, amountFen: g.amountFen })),
+        rejected: rejects.filter((r) => r.qualityCheckId === q.id).map((r) => ({ id: r.id, reason: r.reason, quantityBase: r.quantityBase, disposition: r.disposition, note: r.note })),
+      });
+    }
+    return toConsignmentDto(c, lines, qcByLine, amendments);
+  }
+
+  /**
+   * The agent's end-of-day view of a point: per product, delivered / accepted / rejected /
+   * not yet inspected, accepted per grade with amounts, rejected per reason. Voided consignments
+   * are counted apart. Three aggregate queries over the point's day (index point_id, captured_at).
+   */
+  async daySheet(actor: Principal, pointId: string, day = businessDay(new Date())): Promise<DaySheetDto> {
+    const point = await this.points.requireVisiblePoint(actor, pointId);
+    const { start, end } = businessDayRange(day);
+    const scope = 'c.point_id = ? AND c.captured_at >= ? AND c.captured_at < ?';
+    const args = [pointId, start, end];
+    const [header] = await this.dataSource.query(
+      `SELECT COUNT(*) AS consignments, SUM(c.status = 'VOIDED') AS voided, COUNT(DISTINCT CASE WHEN c.status <> 'VOIDED' THEN c.farmer_id END) AS farmers
+       FROM consignment c WHERE ${scope}`, args);
+    const lines: Array<Record<string, string>> = await this.dataSource.query(
+      `SELECT l.product_id, SUM(l.quantity_base) AS delivered, SUM(l.accepted_quantity_base) AS accepted,
+              SUM(l.rejected_quantity_base) AS rejected, SUM(CASE WHEN l.status = 'RECEIVED' THEN l.quantity_base ELSE 0 END) AS uninspected,
+              SUM(l.accepted_amount_fen) AS accepted_amount, COUNT(*) AS line_count
+       FROM consignment c JOIN consignment_line l ON l.consignment_id = c.id
+       WHERE ${scope} AND c.status <> 'VOIDED' GROUP BY l.product_id ORDER BY l.product_id`, args);
+    const grades: Array<Record<string, string>> = await this.dataSource.query(
+      `SELECT l.product_id, g.grade_code, SUM(g.quantity_base) AS quantity, SUM(g.amount_fen) AS amount
+       FROM consignment c JOIN consignment_line l ON l.consignment_id = c.id
+       JOIN quality_check q ON q.line_id = l.id AND q.superseded_at IS NULL
+       JOIN quality_check_grade g ON g.quality_check_id = q.id
+       WHERE ${scope} AND c.status <> 'VOIDED' GROUP BY l.product_id, g.grade_code ORDER BY l.product_id, g.grade_code`, args);
+    const rejects: Array<Record<string, string>> = await this.dataSource.query(
+      `SELECT l.product_id, r.reason, SUM(r.quantity_base) AS quantity
+       FROM consignment c JOIN consignment_line l ON l.consignment_id = c.id
+       JOIN quality_check q ON q.line_id = l.id AND q.superseded_at IS NULL
+       JOIN quality_check_reject r ON r.quality_check_id = q.id
+       WHERE ${scope} AND c.status <> 'VOIDED' GROUP BY l.product_id, r.reason ORDER BY l.product_id, r.reason`, args);
+    const products = await this.catalog.loadForIntake(actor.companyId, lines.map((l) => String(l.product_id)), new Date());
+    const n = aggregateToNumber;
+    return {
+      pointId, pointCode: point.code, day,
+      consignmentCount: n(header?.consignments) - n(header?.voided), voidedCount: n(header?.voided), farmerCount: n(header?.farmers),
+      products: lines.map((l) => {
+        const productId = String(l.product_id);
+        const product = products.get(productId)?.product;
+        return {
+          productId, productName: product?.name ?? '', baseUnit: product?.baseUnit ?? null, lineCount: n(l.line_count),
+          deliveredQuantityBase: n(l.delivered), acceptedQuantityBase: n(l.accepted), rejectedQuantityBase: n(l.rejected),
+          uninspectedQuantityBase: n(l.uninspected), acceptedAmountFen: n(l.accepted_amount),
+          acceptedByGrade: grades.filter((g) => String(g.product_id) === productId).map((g) => ({
+            gradeCode: g.grade_code, gradeName: product?.grades.find((x) => x.code === g.grade_code)?.name ?? g.grade_code,
+            quantityBase: n(g.quantity), amountFen: n(g.amount),
+          })),
+          rejectedByReason: rejects.filter((r) => String(r.product_id) === productId).map((r) => ({
+            reason: r.reason as RejectReason, reasonName: REJECT_REASON_ZH[r.reason as RejectReason] ?? r.reason, quantityBase: n(r.quantity),
+          })),
+        };
+      }),
+    };
+  }
+}
+

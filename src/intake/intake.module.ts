@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { FarmersModule } from '../farmers/farmers.module';
+import { OrganizationModule } from '../organization/organization.module';
+import { ConsignmentQueriesService } from './consignment-queries.service';
+import { ConsignmentsService } from './consignments.service';
+import { IntakeController } from './intake.controller';
+import { QualityChecksService } from './quality-checks.service';
+
+/** Consignment intake and quality checks at the commerce point. */
+@Module({
+  imports: [OrganizationModule, FarmersModule, CatalogModule],
+  controllers: [IntakeController],
+  providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService],
+  exports: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService],
+})
+export class IntakeModule {}
