@@ -9,6 +9,7 @@ import { WorkerModule } from '../../src/worker.module';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { createTestApp, TestApp } from '../setup/app';
 import { as, login } from '../support/http';
+import { drainEvents } from '../support/worker';
 
 async function eventually<T>(probe: () => Promise<T | undefined | null | false>, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -59,10 +60,10 @@ describe('Worker: outbox delivery and timed jobs (e2e)', () => {
     const created = await admin.post('/api/v1/points', {
       regionId: org.regions.villageA.id, code: 'WRK1', name: '测试点', serviceCenterName: '中心', address: '地址', contactPhone: '13800000005', openingHours: '08:00-18:00',
     }).expect(201);
-    const event = await eventually(async () => handled.find((e) => e.aggregateId === created.body.id));
-    expect(event.payload).toEqual(expect.objectContaining({ pointId: created.body.id, code: 'WRK1' }));
-    await new Promise((r) => setTimeout(r, 500));
-    expect(handled.filter((e) => e.aggregateId === created.body.id)).toHaveLength(1);
+    await drainEvents(workers[0]);
+    const delivered = handled.filter((e) => e.aggregateId === created.body.id);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0].payload).toEqual(expect.objectContaining({ pointId: created.body.id, code: 'WRK1' }));
   });
 
   it('should run a timed job once when three instances fire the same slot at once', async () => {
