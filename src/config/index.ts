@@ -2,13 +2,15 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { outboxConfig } from './outbox.config';
+import { parcelsConfig } from './parcels.config';
 import { redisConfig } from './redis.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
-export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig];
+export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, parcelsConfig];
 
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
 export type { DatabaseConfig } from './database.config';
 export type { OutboxConfig } from './outbox.config';
+export type { ParcelsConfig } from './parcels.config';
 export type { RedisConfig } from './redis.config';
