@@ -6,6 +6,7 @@ import { AuthConfig } from './config';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationModule } from './organization/organization.module';
+import { ParcelsModule } from './parcels/parcels.module';
 import { UsersModule } from './users/users.module';
 
 /** The HTTP API. Queue processors and timed jobs live in WorkerModule. */
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     HealthModule,
     OrganizationModule,
+    ParcelsModule,
     UsersModule,
   ],
 })

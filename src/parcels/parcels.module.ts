@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { OrganizationModule } from '../organization/organization.module';
+import { CarriersService } from './carriers.service';
+import { DoorDeliveriesService } from './door-deliveries.service';
+import { CarriersController, DoorDeliveriesController, DownParcelsController, ParcelStationController } from './down-parcels.controller';
+import { DownParcelsService } from './down-parcels.service';
+import { FARMER_PHONE_LOOKUP, NoFarmerPhoneLookup } from './farmer-phone-lookup';
+import { ParcelCountsController } from './parcel-counts.controller';
+import { ParcelCountsService } from './parcel-counts.service';
+import { ParcelManifestsService } from './parcel-manifests.service';
+import { ParcelStationsService } from './parcel-stations.service';
+
+/**
+ * The parcel station (快递进村) at each commerce point: carriers, down parcels with pickup codes,
+ * up parcels and hand-overs, and the daily / regional counts reported to the county.
+ */
+@Module({
+  imports: [OrganizationModule],
+  controllers: [CarriersController, ParcelStationController, DownParcelsController, DoorDeliveriesController, ParcelCountsController],
+  providers: [
+    CarriersService, ParcelStationsService, ParcelCountsService, DownParcelsService, ParcelManifestsService, DoorDeliveriesService,
+    // Bound to FarmersService.findIdsByPhones when the farmers module is merged.
+    { provide: FARMER_PHONE_LOOKUP, useClass: NoFarmerPhoneLookup },
+  ],
+  exports: [DownParcelsService, ParcelCountsService],
+})
+export class ParcelsModule {}

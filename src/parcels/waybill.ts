@@ -1,0 +1,28 @@
+import { ErrorDetail } from '../common/errors/domain-error';
+
+/** Carriers publish no formats: a waybill is any 8–20 letters and digits, stored upper-cased. */
+export const WAYBILL = /^[A-Za-z0-9]{8,20}$/;
+
+export function normalizeWaybill(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
+/**
+ * A warning (never a refusal) when a waybill does not look like the carrier's usual numbers:
+ * carriers change formats without notice, and a real scan must always be accepted.
+ */
+export function waybillHintWarning(carrier: { code: string; waybillHint: string | null }, waybillNo: string): ErrorDetail | null {
+  if (!carrier.waybillHint) return null;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(carrier.waybillHint);
+  } catch {
+    return null;
+  }
+  if (pattern.test(waybillNo)) return null;
+  return {
+    field: 'waybillNo',
+    message: `运单号不像${carrier.code}的常见格式，请核对`,
+    messageEn: `waybill does not look like a usual ${carrier.code} number; please check`,
+  };
+}
