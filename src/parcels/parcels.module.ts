@@ -9,6 +9,8 @@ import { ParcelCountsController } from './parcel-counts.controller';
 import { ParcelCountsService } from './parcel-counts.service';
 import { ParcelManifestsService } from './parcel-manifests.service';
 import { ParcelStationsService } from './parcel-stations.service';
+import { UpParcelsController } from './up-parcels.controller';
+import { UpParcelsService } from './up-parcels.service';
 
 /**
  * The parcel station (快递进村) at each commerce point: carriers, down parcels with pickup codes,
@@ -16,9 +18,9 @@ import { ParcelStationsService } from './parcel-stations.service';
  */
 @Module({
   imports: [OrganizationModule],
-  controllers: [CarriersController, ParcelStationController, DownParcelsController, DoorDeliveriesController, ParcelCountsController],
+  controllers: [CarriersController, ParcelStationController, DownParcelsController, DoorDeliveriesController, UpParcelsController, ParcelCountsController],
   providers: [
-    CarriersService, ParcelStationsService, ParcelCountsService, DownParcelsService, ParcelManifestsService, DoorDeliveriesService,
+    CarriersService, ParcelStationsService, ParcelCountsService, DownParcelsService, ParcelManifestsService, DoorDeliveriesService, UpParcelsService,
     // Bound to FarmersService.findIdsByPhones when the farmers module is merged.
     { provide: FARMER_PHONE_LOOKUP, useClass: NoFarmerPhoneLookup },
   ],

@@ -14,3 +14,8 @@ export const arrival = (overrides: Record<string, unknown> = {}) => ({
 
 export const manifestCsv = (rows: Array<Array<string | number>>) =>
   ['waybill,carrier,recipient_name,recipient_phone,weight_g', ...rows.map((r) => r.join(','))].join('\n');
+
+export const upParcel = (overrides: Record<string, unknown> = {}) => ({
+  carrierCode: 'YD', waybillNo: waybill('U'), senderKind: 'VILLAGER', senderName: '吴金兰', senderPhone: phone(),
+  destinationProvince: '广东省', destinationCity: '深圳市', weightG: 2500, feeFen: 1200, declaredContents: '土鸡蛋 30 枚', ...overrides,
+});
