@@ -23,7 +23,7 @@ import { DownParcelDto } from './dto/responses.dto';
 import { ReturnParcelDto } from './dto/return-parcel.dto';
 import { DownParcelEntity } from './entities/down-parcel.entity';
 import { FARMER_PHONE_LOOKUP, FarmerPhoneLookup } from './farmer-phone-lookup';
-import { ParcelCountsService } from './parcel-counts.service';
+import { CountedPoint, ParcelCountsService } from './parcel-counts.service';
 import { ArrivalSource, DownParcelStatus, PARCEL_EVENTS, ParcelDirection, PickupMethod } from './parcel.enums';
 import { ParcelStationsService } from './parcel-stations.service';
 import { normalizePickupCode } from './pickup-code';
@@ -135,7 +135,7 @@ export class DownParcelsService {
    * configured limit they are flagged and refused until an agent clears them.
    */
   async pickupByCode(actor: Principal, pointId: string, dto: PickupByCodeDto): Promise<DownParcelDto> {
-    await this.points.requireActivePointForAction(actor, pointId);
+    const point = await this.points.requireActivePointForAction(actor, pointId);
     const code = normalizePickupCode(dto.code);
     const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
       const parcel = code ? await em.getRepository(DownParcelEntity).findOne({
@@ -146,7 +146,7 @@ export class DownParcelsService {
         if (dto.phoneLast4 && dto.phoneLast4 !== parcel.recipientPhoneLast4) {
           return { error: await this.countFailedAttempt(em, pointId, { parcelId: parcel.id }) };
         }
-        return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.CODE, dto) };
+        return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.CODE, dto, new Date(), point) };
       }
       // Not on the shelf: a retry of a pickup that succeeded, a parcel already gone, or a wrong code.
       const last = code ? await em.getRepository(DownParcelEntity).findOne({ where: { pointId, pickupCode: code }, order: { id: 'DESC' } }) : null;
@@ -163,7 +163,7 @@ export class DownParcelsService {
 
   /** Pickup of a parcel found by the recipient's phone tail, confirmed with that tail (or by a proxy with a note). */
   async pickupParcel(actor: Principal, parcelId: string, dto: PickupParcelDto): Promise<DownParcelDto> {
-    await this.requireParcelForAction(actor, parcelId);
+    const point = await this.requireParcelForAction(actor, parcelId);
     const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
       const parcel = await em.getRepository(DownParcelEntity).findOneOrFail({ where: { id: parcelId }, lock: { mode: 'pessimistic_write' } });
       if (parcel.status === DownParcelStatus.COLLECTED) {
@@ -172,7 +172,7 @@ export class DownParcelsService {
       if (parcel.status === DownParcelStatus.RETURNED) return { error: alreadyReturned() };
       if (parcel.flaggedAt) return { error: flagged() };
       if (dto.phoneLast4 !== parcel.recipientPhoneLast4) return { error: await this.countFailedAttempt(em, parcel.pointId, { parcelId }) };
-      return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.PHONE_TAIL, dto) };
+      return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.PHONE_TAIL, dto, new Date(), point) };
     });
     if ('error' in outcome) throw outcome.error;
     return this.toDto(outcome.parcel);
@@ -282,7 +282,7 @@ export class DownParcelsService {
    */
   async collect(
     em: EntityManager, actor: Principal, parcel: DownParcelEntity, method: PickupMethod,
-    proxy: PickupProxyDto, at = new Date(),
+    proxy: PickupProxyDto, at = new Date(), point?: CountedPoint,
   ): Promise<DownParcelEntity> {
     const repo = em.getRepository(DownParcelEntity);
     const result = await repo.createQueryBuilder().update().set({
@@ -290,9 +290,9 @@ export class DownParcelsService {
       pickupClientId: proxy.clientId ?? null, proxyName: proxy.proxyName ?? null, proxyPhone: proxy.proxyPhone ?? null, proxyNote: proxy.proxyNote ?? null,
     }).where('id = :id AND status = :status', { id: parcel.id, status: DownParcelStatus.AWAITING_PICKUP }).execute();
     if (result.affected !== 1) throw alreadyCollected();
-    const point = await em.getRepository(CommercePointEntity).findOneByOrFail({ id: parcel.pointId });
+    const counted = point ?? await em.getRepository(CommercePointEntity).findOneByOrFail({ id: parcel.pointId });
     const waitSeconds = Math.max(0, Math.floor((at.getTime() - parcel.arrivedAt.getTime()) / 1000));
-    await this.counts.bump(em, point, [{ carrierId: parcel.carrierId, day: businessDay(at), direction: ParcelDirection.DOWN, collected: 1, pickupWaitSeconds: waitSeconds }]);
+    await this.counts.bump(em, counted, [{ carrierId: parcel.carrierId, day: businessDay(at), direction: ParcelDirection.DOWN, collected: 1, pickupWaitSeconds: waitSeconds }]);
     const after = await repo.findOneByOrFail({ id: parcel.id });
     await this.audit.record(em, actor, {
       entityType: 'down_parcel', entityId: parcel.id, action: 'collect',
