@@ -4,6 +4,7 @@ import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
+import { PARCEL_ACTORS } from './parcel-roles';
 import { CarriersService } from './carriers.service';
 import { DoorDeliveriesService } from './door-deliveries.service';
 import { DownParcelsService } from './down-parcels.service';
@@ -23,8 +24,6 @@ import { UpdateParcelStationDto } from './dto/update-parcel-station.dto';
 import { ParcelManifestsService } from './parcel-manifests.service';
 import { ParcelStationsService } from './parcel-stations.service';
 
-/** Who may change things at a point's parcel station: its agents and the company's admins. */
-const ACTORS = [Role.ADMIN, Role.AGENT];
 
 @ApiTags('carriers 承运商')
 @ApiBearerAuth()
@@ -65,7 +64,7 @@ export class ParcelStationController {
   }
 
   @Put('carriers/:carrierId')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '在此服务点启用/停用承运商 Switch a carrier on or off here' })
   setCarrier(
     @CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string,
@@ -81,21 +80,21 @@ export class ParcelStationController {
   }
 
   @Put('parcel-station')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '修改货架设置 Change the shelf layout' })
   updateStation(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: UpdateParcelStationDto) {
     return this.stations.update(actor, pointId, dto);
   }
 
   @Post('parcels')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '到件登记（扫码）Register an arriving parcel' })
   arrive(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: RegisterArrivalDto) {
     return this.parcels.registerArrival(actor, pointId, dto);
   }
 
   @Post('parcels/manifest')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiConsumes('text/csv')
   @ApiOperation({ summary: '批量到件清单导入 Import an arrival manifest (CSV: waybill,carrier,recipient_name,recipient_phone,weight_g)' })
   importManifest(
@@ -113,7 +112,7 @@ export class ParcelStationController {
 
   @Post('parcels/pickup')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '凭取件码取件 Pickup by code' })
   pickupByCode(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: PickupByCodeDto) {
     return this.parcels.pickupByCode(actor, pointId, dto);
@@ -145,7 +144,7 @@ export class DownParcelsController {
 
   @Post(':id/pickup')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '凭手机尾号确认取件（或代取）Pickup confirmed by phone tail, or by a proxy' })
   pickup(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: PickupParcelDto) {
     return this.parcels.pickupParcel(actor, id, dto);
@@ -153,7 +152,7 @@ export class DownParcelsController {
 
   @Post(':id/clear-flag')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '解除锁定 Clear a flag after wrong pickup attempts' })
   clearFlag(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: ClearFlagDto) {
     return this.parcels.clearFlag(actor, id, dto);
@@ -161,14 +160,14 @@ export class DownParcelsController {
 
   @Post(':id/return')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '退回承运商 Return to the carrier' })
   returnParcel(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: ReturnParcelDto) {
     return this.parcels.returnParcel(actor, id, dto);
   }
 
   @Post(':id/door-delivery')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '申请送件上门 Request door delivery' })
   requestDoorDelivery(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: RequestDoorDeliveryDto) {
     return this.doorDeliveries.request(actor, id, dto);
@@ -183,7 +182,7 @@ export class DoorDeliveriesController {
 
   @Post(':id/deliver')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '已送达 Record the delivery at the door' })
   deliver(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: CompleteDoorDeliveryDto) {
     return this.doorDeliveries.complete(actor, id, dto);

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
-import { Role } from '../common/access/role.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
+import { PARCEL_ACTORS } from './parcel-roles';
 import { PageQueryDto } from '../common/pagination';
 import { CancelHomePickupDto } from './dto/cancel-home-pickup.dto';
 import { CreateHandoverDto } from './dto/create-handover.dto';
@@ -13,7 +13,6 @@ import { ListUpParcelsQueryDto } from './dto/list-up-parcels-query.dto';
 import { RegisterUpParcelDto } from './dto/register-up-parcel.dto';
 import { UpParcelsService } from './up-parcels.service';
 
-const ACTORS = [Role.ADMIN, Role.AGENT];
 
 @ApiTags('parcel station 快递站点')
 @ApiBearerAuth()
@@ -22,7 +21,7 @@ export class UpParcelsController {
   constructor(private readonly upParcels: UpParcelsService) {}
 
   @Post('points/:pointId/up-parcels')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '寄件登记（上行）Register an up parcel' })
   register(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: RegisterUpParcelDto) {
     return this.upParcels.register(actor, pointId, dto);
@@ -34,7 +33,7 @@ export class UpParcelsController {
   }
 
   @Post('points/:pointId/home-pickups')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '上门揽件请求 Request a courier at the villager\'s door' })
   requestHomePickup(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: CreateHomePickupDto) {
     return this.upParcels.requestHomePickup(actor, pointId, dto);
@@ -47,13 +46,13 @@ export class UpParcelsController {
 
   @Post('home-pickups/:id/cancel')
   @HttpCode(200)
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   cancelHomePickup(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: CancelHomePickupDto) {
     return this.upParcels.cancelHomePickup(actor, id, dto);
   }
 
   @Post('points/:pointId/handovers')
-  @Roles(...ACTORS)
+  @Roles(...PARCEL_ACTORS)
   @ApiOperation({ summary: '上行件交接给快递员 Hand the day\'s up parcels to a courier' })
   handOver(@CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Body() dto: CreateHandoverDto) {
     return this.upParcels.handOver(actor, pointId, dto);

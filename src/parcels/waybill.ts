@@ -3,6 +3,12 @@ import { ErrorDetail } from '../common/errors/domain-error';
 /** Carriers publish no formats: a waybill is any 8–20 letters and digits, stored upper-cased. */
 export const WAYBILL = /^[A-Za-z0-9]{8,20}$/;
 
+/** A carrier code as sent by clients (case-insensitive). */
+export const CARRIER_CODE = /^[A-Za-z][A-Za-z0-9]{1,15}$/;
+
+/** A client-generated id that makes a retried create idempotent. */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
 export function normalizeWaybill(raw: string): string {
   return raw.trim().toUpperCase();
 }

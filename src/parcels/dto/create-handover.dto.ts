@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MOBILE_PHONE } from '../../common/validation';
+import { CARRIER_CODE } from '../waybill';
 
 /** The day's up parcels of one carrier handed to its courier, signed off by both sides. */
 export class CreateHandoverDto {
   @ApiProperty({ example: 'YD' })
-  @Matches(/^[A-Za-z][A-Za-z0-9]{1,15}$/)
+  @Matches(CARRIER_CODE)
   carrierCode: string;
 
   @ApiProperty({ example: '王师傅' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MOBILE_PHONE } from '../../common/validation';
+import { CARRIER_CODE, CLIENT_ID } from '../waybill';
 
 /** 上门揽件: a villager phoned the point to have a courier fetch a parcel. */
 export class CreateHomePickupDto {
@@ -25,7 +26,7 @@ export class CreateHomePickupDto {
   windowEnd: string;
 
   @ApiPropertyOptional({ example: 'YD', description: '指定承运商（可选）' })
-  @IsOptional() @Matches(/^[A-Za-z][A-Za-z0-9]{1,15}$/)
+  @IsOptional() @Matches(CARRIER_CODE)
   carrierCode?: string;
 
   @ApiPropertyOptional()
@@ -33,6 +34,6 @@ export class CreateHomePickupDto {
   note?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{8,64}$/)
+  @IsOptional() @Matches(CLIENT_ID)
   clientId?: string;
 }

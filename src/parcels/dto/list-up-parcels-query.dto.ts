@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { UpParcelStatus } from '../parcel.enums';
+import { CARRIER_CODE } from '../waybill';
 
 export class ListUpParcelsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: UpParcelStatus })
@@ -9,6 +10,6 @@ export class ListUpParcelsQueryDto extends PageQueryDto {
   status?: UpParcelStatus;
 
   @ApiPropertyOptional({ example: 'YD' })
-  @IsOptional() @Matches(/^[A-Za-z][A-Za-z0-9]{1,15}$/)
+  @IsOptional() @Matches(CARRIER_CODE)
   carrierCode?: string;
 }

@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { MOBILE_PHONE } from '../../common/validation';
+import { CLIENT_ID } from '../waybill';
 
 /** Fields every pickup shares: the retry id and, when a family member collects, who and why. */
 export class PickupProxyDto {
   @ApiPropertyOptional({ description: '客户端生成的 id：重发同一取件请求结果相同 (client-generated id for retries)' })
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{8,64}$/)
+  @IsOptional() @Matches(CLIENT_ID)
   clientId?: string;
 
   @ApiPropertyOptional({ example: '吴小兰', description: '代取人姓名 proxy (family member) name' })

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MOBILE_PHONE } from '../../common/validation';
-import { WAYBILL } from '../waybill';
+import { CARRIER_CODE, CLIENT_ID, WAYBILL } from '../waybill';
 
 /** One down parcel scanned in at the counter. */
 export class RegisterArrivalDto {
   @ApiProperty({ example: 'ZTO', description: '承运商代码 carrier code' })
-  @Matches(/^[A-Za-z][A-Za-z0-9]{1,15}$/)
+  @Matches(CARRIER_CODE)
   carrierCode: string;
 
   @ApiProperty({ example: '773012345678901', description: '运单号：8–20 位字母或数字' })
@@ -26,6 +26,6 @@ export class RegisterArrivalDto {
   weightG?: number;
 
   @ApiPropertyOptional({ description: '客户端生成的 id：重发同一请求只登记一次 (client-generated id for retries)' })
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{8,64}$/)
+  @IsOptional() @Matches(CLIENT_ID)
   clientId?: string;
 }

@@ -2,12 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { MOBILE_PHONE } from '../../common/validation';
 import { SenderKind } from '../parcel.enums';
-import { WAYBILL } from '../waybill';
+import { CARRIER_CODE, CLIENT_ID, WAYBILL } from '../waybill';
 
 /** An up parcel (上行) registered at the counter. */
 export class RegisterUpParcelDto {
   @ApiProperty({ example: 'YD' })
-  @Matches(/^[A-Za-z][A-Za-z0-9]{1,15}$/)
+  @Matches(CARRIER_CODE)
   carrierCode: string;
 
   @ApiProperty({ example: '4312345678901' })
@@ -64,6 +64,6 @@ export class RegisterUpParcelDto {
   homePickupRequestId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{8,64}$/)
+  @IsOptional() @Matches(CLIENT_ID)
   clientId?: string;
 }

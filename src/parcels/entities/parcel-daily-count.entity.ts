@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { ParcelDirection } from '../parcel.enums';
+import { ParcelCountColumns } from './parcel-count-columns';
 
 /**
  * Parcel counts of one point × carrier × business day × direction, upserted in the transaction of
@@ -8,15 +9,9 @@ import { ParcelDirection } from '../parcel.enums';
  */
 @Entity('parcel_daily_count')
 @Index('idx_parcel_daily_count_day', ['businessDay'])
-export class ParcelDailyCountEntity {
+export class ParcelDailyCountEntity extends ParcelCountColumns {
   @PrimaryColumn({ type: 'bigint', unsigned: true }) pointId: string;
   @PrimaryColumn({ type: 'bigint', unsigned: true }) carrierId: string;
   @PrimaryColumn({ type: 'date' }) businessDay: string;
   @PrimaryColumn({ type: 'varchar', length: 4 }) direction: ParcelDirection;
-
-  @Column({ type: 'int', unsigned: true, default: 0 }) received: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) collected: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) returned: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) sent: number;
-  @Column({ type: 'bigint', unsigned: true, default: 0 }) pickupWaitSeconds: string;
 }

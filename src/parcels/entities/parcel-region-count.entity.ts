@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { ParcelCountColumns } from './parcel-count-columns';
 import { CountPeriod, ParcelDirection } from '../parcel.enums';
 
 /**
@@ -8,7 +9,7 @@ import { CountPeriod, ParcelDirection } from '../parcel.enums';
  * the number of points or parcels.
  */
 @Entity('parcel_region_count')
-export class ParcelRegionCountEntity {
+export class ParcelRegionCountEntity extends ParcelCountColumns {
   /** Regions are shared by companies; each company's figures are its own. */
   @PrimaryColumn({ type: 'bigint', unsigned: true }) companyId: string;
   @PrimaryColumn({ type: 'bigint', unsigned: true }) regionId: string;
@@ -17,10 +18,4 @@ export class ParcelRegionCountEntity {
   @PrimaryColumn({ type: 'date' }) periodStart: string;
   @PrimaryColumn({ type: 'bigint', unsigned: true }) carrierId: string;
   @PrimaryColumn({ type: 'varchar', length: 4 }) direction: ParcelDirection;
-
-  @Column({ type: 'int', unsigned: true, default: 0 }) received: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) collected: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) returned: number;
-  @Column({ type: 'int', unsigned: true, default: 0 }) sent: number;
-  @Column({ type: 'bigint', unsigned: true, default: 0 }) pickupWaitSeconds: string;
 }
