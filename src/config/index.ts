@@ -4,10 +4,11 @@ import { cryptoConfig } from './crypto.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { outboxConfig } from './outbox.config';
+import { parcelsConfig } from './parcels.config';
 import { redisConfig } from './redis.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
-export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig];
+export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig];
 
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
@@ -15,4 +16,5 @@ export type { CryptoConfig } from './crypto.config';
 export type { DatabaseConfig } from './database.config';
 export type { IntakeConfig } from './intake.config';
 export type { OutboxConfig } from './outbox.config';
+export type { ParcelsConfig } from './parcels.config';
 export type { RedisConfig } from './redis.config';

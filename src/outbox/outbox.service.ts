@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { OutboxEventEntity, OutboxStatus } from './outbox-event.entity';
+import { OutboxStatus } from './outbox-event.entity';
 
 export type DomainEvent = {
   eventType: string;
@@ -10,15 +9,25 @@ export type DomainEvent = {
   payload: Record<string, unknown>;
 };
 
+/** Rows per INSERT: a bulk import may publish tens of thousands of events in one transaction. */
+const ROWS_PER_INSERT = 2_000;
+
 /** Every module publishes its domain events through here, inside its own transaction. */
 @Injectable()
 export class OutboxService {
-  /** Writes events in the caller's transaction: they exist exactly when the change commits. */
+  /**
+   * Writes events in the caller's transaction: they exist exactly when the change commits.
+   * Plain multi-row INSERTs: the ORM's per-entity work made bulk publishing the slowest part of a
+   * manifest import (about 4× the cost of inserting the parcels themselves).
+   */
   async publish(em: EntityManager, ...events: DomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    // updateEntity(false): on MySQL TypeORM would otherwise re-select every row for its defaults.
-    await em.createQueryBuilder().insert().into(OutboxEventEntity).values(
-      events.map((e) => ({ ...e, status: OutboxStatus.PENDING, relayAttempts: 0, lastError: null, sentAt: null })) as QueryDeepPartialEntity<OutboxEventEntity>[],
-    ).updateEntity(false).execute();
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      await em.query(
+        `INSERT INTO outbox_event (event_type, aggregate_type, aggregate_id, payload, status, relay_attempts)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, 0)').join(', ')}`,
+        chunk.flatMap((e) => [e.eventType, e.aggregateType, e.aggregateId, JSON.stringify(e.payload), OutboxStatus.PENDING]),
+      );
+    }
   }
 }

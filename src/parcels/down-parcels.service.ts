@@ -1,0 +1,362 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../common/access/principal';
+import { businessDay } from '../common/business-day';
+import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
+import { Page, paginate } from '../common/pagination';
+import { parcelsConfig } from '../config/parcels.config';
+import { inTransaction, isDuplicateKeyError } from '../database/transaction';
+import { CommercePointEntity } from '../organization/commerce-point.entity';
+import { CommercePointsService } from '../organization/commerce-points.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { CarriersService } from './carriers.service';
+import { toDownParcelDto } from './down-parcel.mapper';
+import { ClearFlagDto } from './dto/clear-flag.dto';
+import { ListDownParcelsQueryDto } from './dto/list-down-parcels-query.dto';
+import { PickupByCodeDto } from './dto/pickup-by-code.dto';
+import { PickupParcelDto } from './dto/pickup-parcel.dto';
+import { PickupProxyDto } from './dto/pickup-proxy.dto';
+import { RegisterArrivalDto } from './dto/register-arrival.dto';
+import { DownParcelDto } from './dto/responses.dto';
+import { ReturnParcelDto } from './dto/return-parcel.dto';
+import { DownParcelEntity } from './entities/down-parcel.entity';
+import { FARMER_PHONE_LOOKUP, FarmerPhoneLookup } from './farmer-phone-lookup';
+import { CountedPoint, ParcelCountsService } from './parcel-counts.service';
+import { ArrivalSource, DownParcelStatus, PARCEL_EVENTS, ParcelDirection, PickupMethod } from './parcel.enums';
+import { ParcelStationsService } from './parcel-stations.service';
+import { normalizePickupCode } from './pickup-code';
+import { normalizeWaybill, waybillHintWarning } from './waybill';
+
+export const parcelNotFound = () => new NotFoundError('包裹', 'Parcel', 'PARCEL_NOT_FOUND');
+export const waybillTaken = (waybillNo: string) => new ConflictError(
+  'WAYBILL_ALREADY_REGISTERED', `运单号 ${waybillNo} 已登记且未退回`, `Waybill ${waybillNo} is already registered for this carrier and not returned`,
+  [{ field: 'waybillNo', message: '已登记', messageEn: 'already registered' }],
+);
+const alreadyCollected = () => new ConflictError('PARCEL_ALREADY_COLLECTED', '包裹已被取走，不能再次取件', 'The parcel has already been collected');
+const alreadyReturned = () => new ConflictError('PARCEL_RETURNED', '包裹已退回承运商', 'The parcel has been returned to the carrier');
+const flagged = () => new RuleViolationError('PARCEL_FLAGGED', '取件码错误次数过多，包裹已锁定，请代办员核实后解锁',
+  'Too many wrong pickup attempts: the parcel is flagged until an agent clears it');
+
+/** The arrival event the notifications module turns into the SMS with the pickup code. */
+export function arrivedEvent(p: { id: string; pointId: string; carrierCode: string; waybillNo: string; pickupCode: string; recipientPhone: string; recipientName: string; recipientFarmerId: string | null; arrivedAt: Date }) {
+  return {
+    eventType: PARCEL_EVENTS.ARRIVED, aggregateType: 'down_parcel', aggregateId: p.id,
+    payload: {
+      parcelId: p.id, pointId: p.pointId, carrierCode: p.carrierCode, waybillNo: p.waybillNo, pickupCode: p.pickupCode,
+      recipientPhone: p.recipientPhone, recipientName: p.recipientName, recipientFarmerId: p.recipientFarmerId, arrivedAt: p.arrivedAt.toISOString(),
+    },
+  };
+}
+
+/** A refusal decided inside a transaction whose writes (the attempt count) must still commit. */
+type Outcome = { parcel: DownParcelEntity } | { error: DomainError };
+
+/**
+ * Down parcels (下行): arrival by scan, pickup (code, phone tail, proxy), wrong-code flagging,
+ * overdue reminders and returns. Every event bumps the counters in its own transaction.
+ */
+@Injectable()
+export class DownParcelsService {
+  private readonly logger = new Logger(DownParcelsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly points: CommercePointsService,
+    private readonly carriers: CarriersService,
+    private readonly stations: ParcelStationsService,
+    private readonly counts: ParcelCountsService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(FARMER_PHONE_LOOKUP) private readonly farmers: FarmerPhoneLookup,
+    @Inject(parcelsConfig.KEY) private readonly config: ConfigType<typeof parcelsConfig>,
+  ) {}
+
+  /** Registers one scanned parcel and gives it a pickup code. Sending the same clientId twice registers it once. */
+  async registerArrival(actor: Principal, pointId: string, dto: RegisterArrivalDto): Promise<DownParcelDto> {
+    const point = await this.points.requireActivePointForAction(actor, pointId);
+    if (dto.clientId) {
+      const replay = await this.findByClientId(pointId, dto.clientId);
+      if (replay) return replay;
+    }
+    const carrier = await this.carriers.requireUsableAtPoint(this.dataSource.manager, pointId, dto.carrierCode);
+    const waybillNo = normalizeWaybill(dto.waybillNo);
+    const farmerId = (await this.farmers.findIdsByPhones(point.companyId, [dto.recipientPhone])).get(dto.recipientPhone) ?? null;
+    await this.stations.ensureStation(pointId);
+    const warning = waybillHintWarning(carrier, waybillNo);
+    try {
+      const parcel = await inTransaction(this.dataSource, async (em) => {
+        const [code] = await this.stations.allocate(em, pointId, 1);
+        const now = new Date();
+        const repo = em.getRepository(DownParcelEntity);
+        const { identifiers } = await repo.insert({
+          pointId, carrierId: carrier.id, waybillNo, unreturnedWaybill: waybillNo, recipientName: dto.recipientName,
+          recipientPhone: dto.recipientPhone, recipientPhoneLast4: dto.recipientPhone.slice(-4), recipientFarmerId: farmerId,
+          weightG: dto.weightG ?? null, pickupCode: code, openPickupCode: code, status: DownParcelStatus.AWAITING_PICKUP,
+          source: ArrivalSource.SCAN, clientId: dto.clientId ?? null, arrivedAt: now, registeredByUserId: actor.id,
+        });
+        const saved = await repo.findOneByOrFail({ id: String(identifiers[0].id) });
+        await this.counts.bump(em, point, [{ carrierId: carrier.id, day: businessDay(now), direction: ParcelDirection.DOWN, received: 1 }]);
+        await this.outbox.publish(em, arrivedEvent({ ...saved, carrierCode: carrier.code }));
+        await this.audit.record(em, actor, { entityType: 'down_parcel', entityId: saved.id, action: 'arrive', after: toDownParcelDto(saved, carrier.code) });
+        return saved;
+      });
+      return toDownParcelDto(parcel, carrier.code, warning ? [warning] : []);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      // A concurrent retry with the same clientId won the race: answer with its parcel.
+      const replay = dto.clientId ? await this.findByClientId(pointId, dto.clientId) : null;
+      if (replay) return replay;
+      throw waybillTaken(waybillNo);
+    }
+  }
+
+  list(actor: Principal, pointId: string, query: ListDownParcelsQueryDto): Promise<Page<DownParcelDto>> {
+    return this.withCarrierCodes(async () => {
+      await this.points.requireVisiblePoint(actor, pointId);
+      const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p').where('p.point_id = :pointId', { pointId });
+      if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+      if (query.phoneLast4) qb.andWhere('p.recipient_phone_last4 = :tail', { tail: query.phoneLast4 });
+      return paginate(qb, 'p.id', query, (p) => p);
+    });
+  }
+
+  async get(actor: Principal, parcelId: string): Promise<DownParcelDto> {
+    const parcel = await this.dataSource.getRepository(DownParcelEntity).findOneBy({ id: parcelId });
+    if (!parcel) throw parcelNotFound();
+    await this.asParcelScope(() => this.points.requireVisiblePoint(actor, parcel.pointId));
+    return this.toDto(parcel);
+  }
+
+  /**
+   * Pickup by code (取件码), optionally checked against the recipient's phone tail. A wrong tail,
+   * or a wrong code given with a tail, counts as a failed attempt on the parcels of that tail; at the
+   * configured limit they are flagged and refused until an agent clears them.
+   */
+  async pickupByCode(actor: Principal, pointId: string, dto: PickupByCodeDto): Promise<DownParcelDto> {
+    const point = await this.points.requireActivePointForAction(actor, pointId);
+    const code = normalizePickupCode(dto.code);
+    const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
+      const parcel = code ? await em.getRepository(DownParcelEntity).findOne({
+        where: { pointId, openPickupCode: code }, lock: { mode: 'pessimistic_write' },
+      }) : null;
+      if (parcel) {
+        if (parcel.flaggedAt) return { error: flagged() };
+        if (dto.phoneLast4 && dto.phoneLast4 !== parcel.recipientPhoneLast4) {
+          return { error: await this.countFailedAttempt(em, pointId, { parcelId: parcel.id }) };
+        }
+        return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.CODE, dto, new Date(), point) };
+      }
+      // Not on the shelf: a retry of a pickup that succeeded, a parcel already gone, or a wrong code.
+      const last = code ? await em.getRepository(DownParcelEntity).findOne({ where: { pointId, pickupCode: code }, order: { id: 'DESC' } }) : null;
+      if (last?.status === DownParcelStatus.COLLECTED) {
+        return dto.clientId && last.pickupClientId === dto.clientId ? { parcel: last } : { error: alreadyCollected() };
+      }
+      if (last?.status === DownParcelStatus.RETURNED) return { error: alreadyReturned() };
+      if (dto.phoneLast4) return { error: await this.countFailedAttempt(em, pointId, { phoneLast4: dto.phoneLast4 }) };
+      return { error: wrongCode() };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return this.toDto(outcome.parcel);
+  }
+
+  /** Pickup of a parcel found by the recipient's phone tail, confirmed with that tail (or by a proxy with a note). */
+  async pickupParcel(actor: Principal, parcelId: string, dto: PickupParcelDto): Promise<DownParcelDto> {
+    const point = await this.requireParcelForAction(actor, parcelId);
+    const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
+      const parcel = await em.getRepository(DownParcelEntity).findOneOrFail({ where: { id: parcelId }, lock: { mode: 'pessimistic_write' } });
+      if (parcel.status === DownParcelStatus.COLLECTED) {
+        return dto.clientId && parcel.pickupClientId === dto.clientId ? { parcel } : { error: alreadyCollected() };
+      }
+      if (parcel.status === DownParcelStatus.RETURNED) return { error: alreadyReturned() };
+      if (parcel.flaggedAt) return { error: flagged() };
+      if (dto.phoneLast4 !== parcel.recipientPhoneLast4) return { error: await this.countFailedAttempt(em, parcel.pointId, { parcelId }) };
+      return { parcel: await this.collect(em, actor, parcel, dto.proxyName ? PickupMethod.PROXY : PickupMethod.PHONE_TAIL, dto, new Date(), point) };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return this.toDto(outcome.parcel);
+  }
+
+  /** An agent checked the recipient in person: the parcel may be collected again. */
+  async clearFlag(actor: Principal, parcelId: string, dto: ClearFlagDto): Promise<DownParcelDto> {
+    await this.requireParcelForAction(actor, parcelId);
+    const parcel = await this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(DownParcelEntity);
+      const before = await repo.findOneOrFail({ where: { id: parcelId }, lock: { mode: 'pessimistic_write' } });
+      if (!before.flaggedAt && before.failedPickupAttempts === 0) return before;
+      await repo.update({ id: parcelId }, { flaggedAt: null, failedPickupAttempts: 0 });
+      const after = await repo.findOneByOrFail({ id: parcelId });
+      await this.audit.record(em, actor, {
+        entityType: 'down_parcel', entityId: parcelId, action: 'clear_flag', reason: dto.note,
+        before: { flaggedAt: before.flaggedAt, failedPickupAttempts: before.failedPickupAttempts },
+        after: { flaggedAt: null, failedPickupAttempts: 0 },
+      });
+      return after;
+    });
+    return this.toDto(parcel);
+  }
+
+  /**
+   * Marks parcels on the shelf longer than the reminder period as reminded and publishes one
+   * `parcel.overdue` per parcel. Idempotent: a parcel is reminded once, however often this runs.
+   * Meant for a timed job (one run per slot); returns how many parcels were reminded.
+   */
+  async remindOverdue(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.remindAfterDays * 86_400_000);
+    const returnDueDays = this.config.returnAfterDays;
+    let total = 0;
+    for (;;) {
+      const reminded = await inTransaction(this.dataSource, async (em) => {
+        const due: DownParcelEntity[] = await em.getRepository(DownParcelEntity).createQueryBuilder('p')
+          .where('p.status = :status AND p.arrived_at < :cutoff AND p.reminded_at IS NULL', { status: DownParcelStatus.AWAITING_PICKUP, cutoff })
+          .orderBy('p.arrived_at', 'ASC').take(500).setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
+        if (due.length === 0) return 0;
+        await em.getRepository(DownParcelEntity).createQueryBuilder().update()
+          .set({ remindedAt: now }).where('id IN (:...ids) AND reminded_at IS NULL', { ids: due.map((p) => p.id) }).execute();
+        const codes = await this.carriers.codesById(due.map((p) => p.carrierId));
+        await this.outbox.publish(em, ...due.map((p) => ({
+          eventType: PARCEL_EVENTS.OVERDUE, aggregateType: 'down_parcel', aggregateId: p.id,
+          payload: {
+            parcelId: p.id, pointId: p.pointId, carrierCode: codes.get(p.carrierId), waybillNo: p.waybillNo, pickupCode: p.pickupCode,
+            recipientPhone: p.recipientPhone, recipientName: p.recipientName, arrivedAt: p.arrivedAt.toISOString(),
+            returnDueAt: new Date(p.arrivedAt.getTime() + returnDueDays * 86_400_000).toISOString(),
+          },
+        })));
+        return due.length;
+      });
+      total += reminded;
+      if (reminded < 500) break;
+    }
+    if (total > 0) this.logger.log(`reminded ${total} overdue parcel(s)`);
+    return total;
+  }
+
+  /** Parcels at the point on the shelf longer than the return period, oldest first. */
+  async listDueForReturn(actor: Principal, pointId: string, now = new Date()): Promise<DownParcelDto[]> {
+    return this.withCarrierCodes(async () => {
+      await this.points.requireVisiblePoint(actor, pointId);
+      const cutoff = new Date(now.getTime() - this.config.returnAfterDays * 86_400_000);
+      return this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p')
+        .where('p.point_id = :pointId AND p.status = :status AND p.arrived_at < :cutoff', { pointId, status: DownParcelStatus.AWAITING_PICKUP, cutoff })
+        .orderBy('p.arrived_at', 'ASC').take(500).getMany();
+    });
+  }
+
+  /** Records a parcel's return to its carrier with the return waybill; the waybill may then be registered again. */
+  async returnParcel(actor: Principal, parcelId: string, dto: ReturnParcelDto): Promise<DownParcelDto> {
+    const point = await this.requireParcelForAction(actor, parcelId);
+    const returnWaybillNo = normalizeWaybill(dto.returnWaybillNo);
+    const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
+      const repo = em.getRepository(DownParcelEntity);
+      const parcel = await repo.findOneOrFail({ where: { id: parcelId }, lock: { mode: 'pessimistic_write' } });
+      if (parcel.status === DownParcelStatus.RETURNED) {
+        return parcel.returnWaybillNo === returnWaybillNo ? { parcel } : { error: new ConflictError('PARCEL_ALREADY_RETURNED', '包裹已退回', 'The parcel was already returned') };
+      }
+      if (parcel.status === DownParcelStatus.COLLECTED) return { error: alreadyCollected() };
+      const now = new Date();
+      await repo.update({ id: parcelId }, {
+        status: DownParcelStatus.RETURNED, openPickupCode: null, unreturnedWaybill: null, returnedAt: now,
+        returnWaybillNo, returnReason: dto.reason ?? null, returnedByUserId: actor.id,
+      });
+      const after = await repo.findOneByOrFail({ id: parcelId });
+      const carrierCode = (await this.carriers.codesById([after.carrierId])).get(after.carrierId);
+      await this.counts.bump(em, point, [{ carrierId: after.carrierId, day: businessDay(now), direction: ParcelDirection.DOWN, returned: 1 }]);
+      await this.outbox.publish(em, {
+        eventType: PARCEL_EVENTS.RETURNED, aggregateType: 'down_parcel', aggregateId: parcelId,
+        payload: { parcelId, pointId: after.pointId, carrierCode, waybillNo: after.waybillNo, returnWaybillNo, reason: after.returnReason, returnedAt: now.toISOString() },
+      });
+      await this.audit.record(em, actor, {
+        entityType: 'down_parcel', entityId: parcelId, action: 'return', reason: dto.reason ?? null,
+        before: { status: parcel.status }, after: { status: after.status, returnWaybillNo },
+      });
+      return { parcel: after };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return this.toDto(outcome.parcel);
+  }
+
+  /**
+   * Takes a locked, waiting parcel off the shelf: frees its code, records how and by whom, and
+   * counts it as collected on the business day of `at`. Used by door delivery too.
+   */
+  async collect(
+    em: EntityManager, actor: Principal, parcel: DownParcelEntity, method: PickupMethod,
+    proxy: PickupProxyDto, at = new Date(), point?: CountedPoint,
+  ): Promise<DownParcelEntity> {
+    const repo = em.getRepository(DownParcelEntity);
+    const result = await repo.createQueryBuilder().update().set({
+      status: DownParcelStatus.COLLECTED, openPickupCode: null, collectedAt: at, pickupMethod: method, collectedByUserId: actor.id,
+      pickupClientId: proxy.clientId ?? null, proxyName: proxy.proxyName ?? null, proxyPhone: proxy.proxyPhone ?? null, proxyNote: proxy.proxyNote ?? null,
+    }).where('id = :id AND status = :status', { id: parcel.id, status: DownParcelStatus.AWAITING_PICKUP }).execute();
+    if (result.affected !== 1) throw alreadyCollected();
+    const counted = point ?? await em.getRepository(CommercePointEntity).findOneByOrFail({ id: parcel.pointId });
+    const waitSeconds = Math.max(0, Math.floor((at.getTime() - parcel.arrivedAt.getTime()) / 1000));
+    await this.counts.bump(em, counted, [{ carrierId: parcel.carrierId, day: businessDay(at), direction: ParcelDirection.DOWN, collected: 1, pickupWaitSeconds: waitSeconds }]);
+    const after = await repo.findOneByOrFail({ id: parcel.id });
+    await this.audit.record(em, actor, {
+      entityType: 'down_parcel', entityId: parcel.id, action: 'collect',
+      before: { status: parcel.status }, after: { status: after.status, pickupMethod: method, proxyName: after.proxyName, proxyNote: after.proxyNote },
+    });
+    return after;
+  }
+
+  /** The point of a parcel the caller may act at; a parcel out of scope is simply not found. */
+  async requireParcelForAction(actor: Principal, parcelId: string): Promise<CommercePointEntity> {
+    const parcel = await this.dataSource.getRepository(DownParcelEntity).findOne({ where: { id: parcelId }, select: { id: true, pointId: true } });
+    if (!parcel) throw parcelNotFound();
+    return this.asParcelScope(() => this.points.requireActivePointForAction(actor, parcel.pointId));
+  }
+
+  async toDto(parcel: DownParcelEntity): Promise<DownParcelDto> {
+    const codes = await this.carriers.codesById([parcel.carrierId]);
+    return toDownParcelDto(parcel, codes.get(parcel.carrierId) ?? '');
+  }
+
+  /**
+   * Counts a wrong attempt on one parcel, or on every waiting parcel of a phone tail at the point,
+   * flagging those that reach the limit. Returns the error to answer with.
+   */
+  private async countFailedAttempt(em: EntityManager, pointId: string, on: { parcelId: string } | { phoneLast4: string }): Promise<DomainError> {
+    const target = 'parcelId' in on ? 'id = ?' : 'recipient_phone_last4 = ?';
+    const params = [pointId, DownParcelStatus.AWAITING_PICKUP, 'parcelId' in on ? on.parcelId : on.phoneLast4];
+    await em.query(`UPDATE down_parcel SET failed_pickup_attempts = failed_pickup_attempts + 1 WHERE point_id = ? AND status = ? AND ${target}`, params);
+    await em.query(
+      `UPDATE down_parcel SET flagged_at = ? WHERE point_id = ? AND status = ? AND ${target} AND flagged_at IS NULL AND failed_pickup_attempts >= ?`,
+      [new Date(), ...params, this.config.maxPickupAttempts],
+    );
+    return 'parcelId' in on
+      ? new RuleViolationError('PICKUP_PHONE_MISMATCH', '手机尾号与包裹不符', 'The phone tail does not match the parcel',
+        [{ field: 'phoneLast4', message: '不符', messageEn: 'does not match' }])
+      : wrongCode();
+  }
+
+  private async findByClientId(pointId: string, clientId: string): Promise<DownParcelDto | null> {
+    const parcel = await this.dataSource.getRepository(DownParcelEntity).findOneBy({ pointId, clientId });
+    return parcel ? this.toDto(parcel) : null;
+  }
+
+  private async withCarrierCodes<T extends Page<DownParcelEntity> | DownParcelEntity[]>(
+    load: () => Promise<T>,
+  ): Promise<T extends Page<DownParcelEntity> ? Page<DownParcelDto> : DownParcelDto[]> {
+    const loaded = await load();
+    const rows = Array.isArray(loaded) ? loaded : loaded.items;
+    const codes = await this.carriers.codesById(rows.map((p) => p.carrierId));
+    const items = rows.map((p) => toDownParcelDto(p, codes.get(p.carrierId) ?? ''));
+    return (Array.isArray(loaded) ? items : { items, nextCursor: loaded.nextCursor }) as never;
+  }
+
+  private async asParcelScope<T>(check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw parcelNotFound();
+      throw err;
+    }
+  }
+}
+
+function wrongCode(): DomainError {
+  return new RuleViolationError('PICKUP_CODE_WRONG', '取件码错误', 'Wrong pickup code',
+    [{ field: 'code', message: '没有待取包裹使用此取件码', messageEn: 'no waiting parcel has this code' }]);
+}
