@@ -13,6 +13,8 @@ import { drainSms, startWorker } from '../support/worker';
 type Row = { id: string; template: string; recipient_phone: string; recipient_role: string; status: string; body: string; last_error: string | null; scheduled_at: Date | null; deferrals: number; attempts: number };
 
 /** Outgoing SMS end to end: API → outbox → worker → handlers → SMS queue → outbox provider. */
+jest.setTimeout(30_000);
+
 describe('Notifications: outgoing SMS (e2e)', () => {
   let t: TestApp;
   let worker: INestApplicationContext;

@@ -14,6 +14,8 @@ import { drainSms, startWorker } from '../support/worker';
 type Row = { id: string; status: string; last_error: string | null; scheduled_at: Date | null; deferrals: number; attempts: number };
 
 /** Delivery rules with the only worker of this file on a fixed clock (22:30 Shanghai) and a flaky provider. */
+jest.setTimeout(30_000);
+
 describe('Notifications: quiet hours, rate limits and dead letters (e2e)', () => {
   let t: TestApp;
   let org: TestOrg;
