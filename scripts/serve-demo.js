@@ -22,10 +22,6 @@ if (!env.SMS_WEBHOOK_SECRET) {
   env.SMS_WEBHOOK_SECRET = 'demo-only-sms-webhook-secret-change-me';
   console.log('SMS_WEBHOOK_SECRET not set: using a demo-only secret (set it in .env for anything real).');
 }
-if (!env.QUEUE_DASHBOARD_TOKEN) {
-  env.QUEUE_DASHBOARD_TOKEN = 'demo-only-queue-dashboard-token';
-  console.log('QUEUE_DASHBOARD_TOKEN not set: the queue dashboard /admin/queues takes the demo-only token "demo-only-queue-dashboard-token".');
-}
 const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'src', 'main.js')], { env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -44,10 +44,6 @@ class SmsEnv {
   @IsOptional() @IsInt() @Min(1) @Max(100) SMS_LOGIN_CODES_PER_PHONE_PER_HOUR?: number;
   @IsOptional() @IsInt() @Min(10) @Max(3600) SMS_LOGIN_CODE_INTERVAL_SECONDS?: number;
   @IsOptional() @IsInt() @Min(1) @Max(10000) SMS_LOGIN_CODES_PER_IP_PER_HOUR?: number;
-
-  /** Bearer token for the queue dashboard at /admin/queues; without it the dashboard is off. */
-  @IsOptional() @IsString() @MinLength(16)
-  QUEUE_DASHBOARD_TOKEN?: string;
 }
 
 export type SmsConfig = {
@@ -67,7 +63,6 @@ export type SmsConfig = {
   loginCodesPerPhonePerHour: number;
   loginCodeIntervalSeconds: number;
   loginCodesPerIpPerHour: number;
-  queueDashboardToken: string | null;
 };
 
 const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -100,7 +95,6 @@ export const smsConfig = registerAs('sms', (): SmsConfig => {
     loginCodesPerPhonePerHour: v.SMS_LOGIN_CODES_PER_PHONE_PER_HOUR ?? 5,
     loginCodeIntervalSeconds: v.SMS_LOGIN_CODE_INTERVAL_SECONDS ?? 60,
     loginCodesPerIpPerHour: v.SMS_LOGIN_CODES_PER_IP_PER_HOUR ?? 30,
-    queueDashboardToken: v.QUEUE_DASHBOARD_TOKEN ?? null,
   };
   if (provider === 'aliyun' && (!config.aliyun.accessKeyId || !config.aliyun.accessKeySecret)) {
     throw new Error('Invalid configuration (配置错误): SMS_PROVIDER=aliyun needs ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET');

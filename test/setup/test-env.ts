@@ -39,5 +39,4 @@ export const BASE_TEST_ENV: Record<string, string> = {
   SMS_RATE_PER_MINUTE: '1000',
   SMS_RATE_PER_HOUR: '1000',
   SMS_RATE_PER_DAY: '1000',
-  QUEUE_DASHBOARD_TOKEN: 'test-queue-dashboard-token-0123',
 };
