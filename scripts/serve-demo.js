@@ -18,6 +18,10 @@ for (const [name, value] of Object.entries(DEMO_KEYS)) {
     console.log(`${name} not set: using a demo-only key (set it in .env for anything real).`);
   }
 }
+if (!env.SMS_WEBHOOK_SECRET) {
+  env.SMS_WEBHOOK_SECRET = 'demo-only-sms-webhook-secret-change-me';
+  console.log('SMS_WEBHOOK_SECRET not set: using a demo-only secret (set it in .env for anything real).');
+}
 const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'src', 'main.js')], { env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { FEATURE_MODULES } from './app.module';
 import { CoreModule } from './core.module';
+import { NotificationsProcessor } from './notifications/notifications.processor';
 import { DomainEventsProcessor } from './outbox/domain-events.processor';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner';
 import { TimedJobsProcessor } from './scheduling/timed-jobs.processor';
@@ -15,6 +16,6 @@ import { TimedJobsScheduler } from './scheduling/timed-jobs.scheduler';
  */
 @Module({
   imports: [CoreModule, ScheduleModule.forRoot(), ...FEATURE_MODULES],
-  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor],
+  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor, NotificationsProcessor],
 })
 export class WorkerModule {}

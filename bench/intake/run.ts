@@ -37,6 +37,7 @@ const ENV = {
   DB_POOL_SIZE: String(CONCURRENCY),
   QUEUE_PREFIX: 'vc_bench',
   JWT_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+  SMS_WEBHOOK_SECRET: 'bench-only-sms-webhook-secret-0123',
   FIELD_ENCRYPTION_KEY: 'YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=',
   BLIND_INDEX_KEY: 'YmVuY2gtb25seS1ibGluZC1pbmRleC0wMTIzNDU2Nzg=',
   AUTH_RATE_LIMIT_PER_MINUTE: '1000',

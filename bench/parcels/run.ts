@@ -33,6 +33,7 @@ const YEAR = 2025;
 Object.assign(process.env, {
   DB_NAME: DB, QUEUE_PREFIX: 'bench_parcels', LOG_LEVEL: 'warn',
   JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-0123456789abcdef0123456789abcdef',
+  SMS_WEBHOOK_SECRET: 'bench-only-sms-webhook-secret-0123',
   PARCELS_MANIFEST_MAX_ROWS: String(Math.max(MANIFEST_ROWS, 1)),
 });
 

@@ -51,6 +51,9 @@ export class FarmerEntity {
 
   @Column({ default: false }) smsConsent: boolean;
 
+  /** A family member's mobile (elderly farmers): notifications go there too. Masked like the phone. */
+  @Column({ type: 'char', length: 11, nullable: true, default: null }) familyPhone: string | null;
+
   /** 困难户: handled with priority. */
   @Column({ default: false }) hardship: boolean;
 

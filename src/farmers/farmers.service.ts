@@ -35,6 +35,7 @@ export type FarmerRef = {
   active: boolean;
   hardship: boolean;
   smsConsent: boolean;
+  familyPhone: string | null;
 };
 
 const farmerNotFound = () => new NotFoundError('农户', 'Farmer', 'FARMER_NOT_FOUND');
@@ -45,6 +46,17 @@ function seesFullPhone(actor: Principal, farmer: FarmerEntity): boolean {
 }
 
 /** Farmer registry (农户): registration, lookup with masking, and the farmer view other modules use. */
+const FARMER_REF_COLUMNS = {
+  id: true, companyId: true, name: true, phone: true, usualPointId: true, active: true, hardship: true, smsConsent: true, familyPhone: true,
+} as const;
+
+function toFarmerRef(f: FarmerEntity): FarmerRef {
+  return {
+    id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, active: f.active,
+    hardship: f.hardship, smsConsent: f.smsConsent, familyPhone: f.familyPhone,
+  };
+}
+
 @Injectable()
 export class FarmersService {
   constructor(
@@ -62,7 +74,8 @@ export class FarmersService {
       id: f.id, companyId: f.companyId, name: f.name, phone: full ? f.phone : (maskPhone(f.phone) as string), phoneMasked: !full,
       villageRegionId: f.villageRegionId, usualPointId: f.usualPointId, idNumberLast4: f.idNumberLast4,
       payout: { method: f.payoutMethod, bankName: f.payoutBankName, accountMasked: maskAccount(f.payoutAccountLast4) },
-      smsConsent: f.smsConsent, hardship: f.hardship, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
+      smsConsent: f.smsConsent, familyPhone: full ? f.familyPhone : maskPhone(f.familyPhone),
+      hardship: f.hardship, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
     };
   }
 
@@ -78,7 +91,7 @@ export class FarmersService {
           companyId: actor.companyId, name: dto.name, phone: dto.phone, villageRegionId: dto.villageRegionId,
           usualPointId: dto.usualPointId, idNumberCipher: null, idNumberHash: null, idNumberLast4: null,
           payoutBankName: null, payoutAccountCipher: null, payoutAccountLast4: null,
-          smsConsent: dto.smsConsent ?? false, hardship: dto.hardship ?? false, active: true, createdBy: actor.id,
+          smsConsent: dto.smsConsent ?? false, familyPhone: dto.familyPhone ?? null, hardship: dto.hardship ?? false, active: true, createdBy: actor.id,
           ...values,
         } as Partial<FarmerEntity>);
         id = String(result.identifiers[0].id);
@@ -110,7 +123,7 @@ export class FarmersService {
       }
       const values = await this.checkedValues(dto);
       const changes: Partial<FarmerEntity> = { ...values };
-      for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'hardship', 'active'] as const) {
+      for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'familyPhone', 'hardship', 'active'] as const) {
         if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
       }
       const before = this.auditView(farmer);
@@ -162,11 +175,24 @@ export class FarmersService {
   /** For other modules: the farmer of this company (active or not), or 404 FARMER_NOT_FOUND. */
   async requireFarmerInCompany(companyId: string, farmerId: string, em?: EntityManager): Promise<FarmerRef> {
     const f = await (em ?? this.dataSource.manager).getRepository(FarmerEntity).findOne({
-      select: { id: true, companyId: true, name: true, phone: true, usualPointId: true, active: true, hardship: true, smsConsent: true },
+      select: FARMER_REF_COLUMNS,
       where: { id: farmerId, companyId },
     });
     if (!f) throw farmerNotFound();
-    return { id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, active: f.active, hardship: f.hardship, smsConsent: f.smsConsent };
+    return toFarmerRef(f);
+  }
+
+  /** For notifications and the farmer app: the farmer by id in any company, or null. */
+  async findRef(farmerId: string): Promise<FarmerRef | null> {
+    const f = await this.dataSource.getRepository(FarmerEntity).findOne({ select: FARMER_REF_COLUMNS, where: { id: farmerId } });
+    return f ? toFarmerRef(f) : null;
+  }
+
+  /** For SMS login and incoming SMS: the active farmers (one per company at most) with this mobile. */
+  async findActiveByPhone(phone: string): Promise<FarmerRef[]> {
+    if (!MOBILE_PHONE.test(phone)) return [];
+    const rows = await this.dataSource.getRepository(FarmerEntity).find({ select: FARMER_REF_COLUMNS, where: { phone, active: true }, order: { id: 'ASC' } });
+    return rows.map(toFarmerRef);
   }
 
   /** For other modules (parcel station): phone → farmer id for the farmers of a company with those phones. */
@@ -230,7 +256,7 @@ export class FarmersService {
     return {
       name: f.name, phone: maskPhone(f.phone), villageRegionId: f.villageRegionId, usualPointId: f.usualPointId,
       idNumberLast4: f.idNumberLast4, payoutMethod: f.payoutMethod, payoutBankName: f.payoutBankName,
-      payoutAccountLast4: f.payoutAccountLast4, smsConsent: f.smsConsent, hardship: f.hardship, active: f.active,
+      payoutAccountLast4: f.payoutAccountLast4, smsConsent: f.smsConsent, familyPhone: maskPhone(f.familyPhone), hardship: f.hardship, active: f.active,
     };
   }
 

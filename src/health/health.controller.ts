@@ -15,6 +15,8 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicator: HealthIndicatorService,
     @InjectQueue(QUEUES.DOMAIN_EVENTS) private readonly events: Queue,
+    @InjectQueue(QUEUES.TIMED_JOBS) private readonly timedJobs: Queue,
+    @InjectQueue(QUEUES.SMS) private readonly sms: Queue,
   ) {}
 
   @Get()
@@ -33,13 +35,14 @@ export class HealthController {
     ]);
   }
 
-  /** Redis answers PING, and the event queue's depth and failures are reported alongside. */
+  /** Redis answers PING, and every queue's depth and failures are reported alongside. */
   private async redisCheck() {
     const check = this.indicator.check('redis');
     try {
       const client = await withTimeout(this.events.client.ping(), 2000);
-      const counts = await withTimeout(this.events.getJobCounts(), 2000);
-      return client === 'PONG' ? check.up({ domainEvents: counts }) : check.down({ message: String(client) });
+      // Depth (waiting, delayed) and failures of every queue, for operators and alerts.
+      const [domainEvents, timedJobs, sms] = await withTimeout(Promise.all([this.events, this.timedJobs, this.sms].map((q) => q.getJobCounts())), 2000);
+      return client === 'PONG' ? check.up({ queues: { [QUEUES.DOMAIN_EVENTS]: domainEvents, [QUEUES.TIMED_JOBS]: timedJobs, [QUEUES.SMS]: sms } }) : check.down({ message: String(client) });
     } catch (err) {
       return check.down({ message: (err as Error).message });
     }

@@ -54,6 +54,16 @@ export class ConsignmentQueriesService {
     return this.list(actor, { ...query, farmerId });
   }
 
+  /** A farmer's own consignments with lines and current QC (farmer app, SMS 查询); newest first. */
+  async listForFarmer(companyId: string, farmerId: string, query: { limit?: number; cursor?: string }): Promise<Page<ConsignmentDto>> {
+    const qb = this.dataSource.getRepository(ConsignmentEntity).createQueryBuilder('c')
+      .where('c.company_id = :companyId AND c.farmer_id = :farmerId', { companyId, farmerId });
+    const page = await paginate(qb, 'c.id', query, (c) => c);
+    const items: ConsignmentDto[] = [];
+    for (const c of page.items) items.push(await this.loadDetail(this.dataSource.manager, c));
+    return { items, nextCursor: page.nextCursor };
+  }
+
   /** One consignment with lines, their current QC and amendments, if the caller can see its point. */
   async get(actor: Principal, id: string): Promise<ConsignmentDto> {
     const c = await this.dataSource.getRepository(ConsignmentEntity).findOneBy({ id });

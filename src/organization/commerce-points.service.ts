@@ -107,6 +107,14 @@ export class CommercePointsService {
     return found;
   }
 
+  /** For notifications and the farmer app (no caller scope): what an SMS says about a point. */
+  async findNotice(pointId: string): Promise<{ id: string; companyId: string; name: string; openingHours: string; contactPhone: string } | null> {
+    const p = await this.dataSource.getRepository(CommercePointEntity).findOne({
+      select: { id: true, companyId: true, name: true, openingHours: true, contactPhone: true }, where: { id: pointId },
+    });
+    return p ? { id: p.id, companyId: p.companyId, name: p.name, openingHours: p.openingHours, contactPhone: p.contactPhone } : null;
+  }
+
   /** For other modules: the point the caller may see, or 404. */
   async requireVisiblePoint(actor: Principal, pointId: string, em?: EntityManager): Promise<CommercePointEntity> {
     const point = await (em ?? this.dataSource.manager).getRepository(CommercePointEntity).findOneBy({ id: pointId });

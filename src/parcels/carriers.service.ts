@@ -103,6 +103,12 @@ export class CarriersService {
     return this.codes;
   }
 
+  /** For notifications: the carrier's display name (中通, 顺丰…) by code, or the code itself. */
+  async nameByCode(code: string): Promise<string> {
+    const c = await this.dataSource.getRepository(CarrierEntity).findOne({ select: { name: true }, where: { code } });
+    return c?.name ?? code;
+  }
+
   /** Ids of the given carriers active at the point: the point's own setting wins over the carrier's flag. */
   private async activeAtPoint(em: EntityManager, pointId: string, carriers: CarrierEntity[]): Promise<Set<string>> {
     const settings = await em.getRepository(PointCarrierEntity).findBy({ pointId });

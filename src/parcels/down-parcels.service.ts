@@ -122,6 +122,27 @@ export class DownParcelsService {
     });
   }
 
+  /** For notifications: the parcel's recipient farmer and status now (a collected parcel needs no SMS). */
+  async findForNotice(parcelId: string): Promise<{ recipientFarmerId: string | null; status: DownParcelStatus } | null> {
+    const p = await this.dataSource.getRepository(DownParcelEntity).findOne({ select: { id: true, recipientFarmerId: true, status: true }, where: { id: parcelId } });
+    return p ? { recipientFarmerId: p.recipientFarmerId, status: p.status } : null;
+  }
+
+  /**
+   * A farmer's own down parcels (farmer app, SMS 快递): linked to the farmer, or addressed to the
+   * farmer's phone at a point of the farmer's company. Newest first; `waitingOnly` for the shelf.
+   */
+  async listForFarmer(farmer: { id: string; companyId: string; phone: string }, waitingOnly: boolean, limit = 50): Promise<DownParcelDto[]> {
+    const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p')
+      .where(`(p.recipient_farmer_id = :farmerId OR (p.recipient_phone = :phone AND p.point_id IN (SELECT sp.id FROM commerce_point sp WHERE sp.company_id = :companyId)))`,
+        { farmerId: farmer.id, phone: farmer.phone, companyId: farmer.companyId })
+      .orderBy('p.id', 'DESC').limit(limit);
+    if (waitingOnly) qb.andWhere('p.status = :status', { status: DownParcelStatus.AWAITING_PICKUP });
+    const rows = await qb.getMany();
+    const codes = await this.carriers.codesById(rows.map((r) => r.carrierId));
+    return rows.map((r) => toDownParcelDto(r, codes.get(r.carrierId) ?? ''));
+  }
+
   async get(actor: Principal, parcelId: string): Promise<DownParcelDto> {
     const parcel = await this.dataSource.getRepository(DownParcelEntity).findOneBy({ id: parcelId });
     if (!parcel) throw parcelNotFound();

@@ -4,6 +4,8 @@ export const QUEUES = {
   DOMAIN_EVENTS: 'domain-events',
   /** One job per (timed job, slot); see src/scheduling/. */
   TIMED_JOBS: 'timed-jobs',
+  /** One job per SMS message (job id `sms-<message id>`); see src/notifications/. */
+  SMS: 'sms',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -23,3 +25,9 @@ export const outboxJobId = (outboxId: string) => `outbox-${outboxId}`;
 
 /** Job payload of QUEUES.TIMED_JOBS. */
 export type TimedJobPayload = { jobName: string; slot: string };
+
+/** Job payload of QUEUES.SMS: the message row to send. */
+export type SmsJobPayload = { messageId: string };
+
+/** Stable Bull job id of an SMS message; a deferral adds `-d<n>` so the new delayed job is distinct. */
+export const smsJobId = (messageId: string, deferral = 0) => (deferral ? `sms-${messageId}-d${deferral}` : `sms-${messageId}`);

@@ -21,7 +21,9 @@ describe('HTTP conventions (e2e)', () => {
     expect(ready.body.status).toBe('ok');
     expect(ready.body.details.database.status).toBe('up');
     expect(ready.body.details.redis.status).toBe('up');
-    expect(ready.body.details.redis.domainEvents).toEqual(expect.objectContaining({ waiting: expect.any(Number), failed: expect.any(Number) }));
+    for (const q of ['domain-events', 'timed-jobs', 'sms']) {
+      expect(ready.body.details.redis.queues[q]).toEqual(expect.objectContaining({ waiting: expect.any(Number), failed: expect.any(Number) }));
+    }
   });
 
   it('should put a request id on every response, echoing a sane incoming one', async () => {

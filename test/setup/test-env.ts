@@ -31,4 +31,12 @@ export const BASE_TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'warn',
   AUTH_RATE_LIMIT_PER_MINUTE: '1000',
   DB_POOL_SIZE: '10',
+  SMS_WEBHOOK_SECRET: 'test-sms-webhook-secret-0123456789',
+  SMS_SEND_ATTEMPTS: '3',
+  SMS_BACKOFF_MS: '20',
+  // Quiet hours are tested with a fixed clock; off here so other tests are independent of the hour.
+  SMS_QUIET_HOURS: 'off',
+  SMS_RATE_PER_MINUTE: '1000',
+  SMS_RATE_PER_HOUR: '1000',
+  SMS_RATE_PER_DAY: '1000',
 };

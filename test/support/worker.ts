@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../src/queues/queue-names';
@@ -11,8 +11,10 @@ import { WorkerModule } from '../../src/worker.module';
  * this jest worker's database and Redis prefix. Use `drainEvents` to wait until every committed
  * event has been relayed and handled — no sleeping, no fake queue.
  */
-export async function startWorker(): Promise<INestApplicationContext> {
-  const ctx = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+export async function startWorker(customize?: (b: TestingModuleBuilder) => TestingModuleBuilder): Promise<INestApplicationContext> {
+  let builder = Test.createTestingModule({ imports: [WorkerModule] });
+  if (customize) builder = customize(builder);
+  const ctx = await builder.compile();
   await ctx.init();
   return ctx;
 }
@@ -32,6 +34,25 @@ export async function drainEvents(worker: INestApplicationContext, timeoutMs = 2
       return;
     }
     if (Date.now() > deadline) throw new Error(`events not drained: ${pending} pending, ${JSON.stringify(counts)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Waits until every committed event is handled and every SMS that may go now has been sent or has
+ * given up: nothing waiting or running on the SMS queue and no message PENDING or RETRYING.
+ * Messages deferred to later (quiet hours, rate limits) stay SCHEDULED as delayed jobs.
+ */
+export async function drainSms(worker: INestApplicationContext, timeoutMs = 20000): Promise<void> {
+  await drainEvents(worker, timeoutMs);
+  const ds = worker.get(DataSource);
+  const queue = worker.get<Queue>(getQueueToken(QUEUES.SMS));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ open }] = await ds.query(`SELECT COUNT(*) AS open FROM sms_message WHERE status IN ('PENDING', 'RETRYING')`);
+    const counts = await queue.getJobCounts();
+    if (Number(open) === 0 && counts.waiting + counts.active === 0) return;
+    if (Date.now() > deadline) throw new Error(`sms not drained: ${open} open, ${JSON.stringify(counts)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

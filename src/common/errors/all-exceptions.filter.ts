@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { DomainError, ErrorDetail } from './domain-error';
+import { DomainError, ErrorDetail, TooManyRequestsError } from './domain-error';
 
 type ErrorBody = {
   statusCode: number;
@@ -38,6 +38,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: body.requestId }, 'unhandled error');
     }
     if (exception instanceof ThrottlerException) res.setHeader('Retry-After', '60');
+    if (exception instanceof TooManyRequestsError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     res.status(body.statusCode).json(body);
   }
 

@@ -56,3 +56,10 @@ export class ForbiddenError extends DomainError {
     super(code, 403, messageZh, messageEn);
   }
 }
+
+/** 429 with the seconds after which a retry may succeed (sent as Retry-After). */
+export class TooManyRequestsError extends DomainError {
+  constructor(readonly retryAfterSeconds: number, code = 'TOO_MANY_REQUESTS', messageZh = '请求过于频繁，请稍后再试', messageEn = 'Too many requests, try again later') {
+    super(code, 429, messageZh, messageEn);
+  }
+}

@@ -32,6 +32,10 @@ export class CreateFarmerDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
   smsConsent?: boolean;
 
+  @ApiPropertyOptional({ example: '13907375678', nullable: true, description: '家属手机号（可选）：通知短信同时发给家属 family member mobile, also gets the SMS' })
+  @IsOptional() @Matches(MOBILE_PHONE)
+  familyPhone?: string | null;
+
   @ApiPropertyOptional({ default: false, description: '困难户' }) @IsOptional() @IsBoolean()
   hardship?: boolean;
 }

@@ -19,6 +19,7 @@ export class FarmerDto {
   @ApiPropertyOptional({ nullable: true }) idNumberLast4: string | null;
   @ApiProperty({ type: FarmerPayoutView }) payout: FarmerPayoutView;
   @ApiProperty() smsConsent: boolean;
+  @ApiProperty({ nullable: true, type: String, description: '家属手机号（非本人及其代办员时打码）' }) familyPhone: string | null;
   @ApiProperty() hardship: boolean;
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: Date;

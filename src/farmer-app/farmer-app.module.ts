@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { FarmersModule } from '../farmers/farmers.module';
+import { IntakeModule } from '../intake/intake.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrganizationModule } from '../organization/organization.module';
+import { ParcelsModule } from '../parcels/parcels.module';
+import { FarmerAuthController } from './farmer-auth.controller';
+import { FarmerAuthService } from './farmer-auth.service';
+import { MeController } from './me.controller';
+
+/** The farmer app: SMS-code login, farmer tokens, and the /me routes. */
+@Module({
+  imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule],
+  controllers: [FarmerAuthController, MeController],
+  providers: [FarmerAuthService],
+  exports: [FarmerAuthService],
+})
+export class FarmerAppModule {}

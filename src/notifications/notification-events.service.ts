@@ -1,0 +1,128 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service';
+import { FarmerRef, FarmersService } from '../farmers/farmers.service';
+import { INTAKE_EVENTS } from '../intake/consignments.service';
+import { REJECT_REASON_ZH, RejectReason } from '../intake/intake-status';
+import { CommercePointsService } from '../organization/commerce-points.service';
+import { DomainEventHandlers } from '../outbox/domain-event-handlers';
+import { CarriersService } from '../parcels/carriers.service';
+import { DownParcelsService } from '../parcels/down-parcels.service';
+import { DownParcelStatus, PARCEL_EVENTS } from '../parcels/parcel.enums';
+import { DomainEventJob } from '../queues/queue-names';
+import { formatQuantity, joinItems, shanghaiMonthDay } from './sms-format';
+import { SmsRecipientRole } from './sms-message.entity';
+import { SmsRecipient, SmsService } from './sms.service';
+import { SmsParams, SmsTemplateKey } from './sms-templates';
+
+type ReceivedPayload = { consignmentId: string; receiptNo: string; companyId: string; pointId: string; farmerId: string; lines: Array<{ productId: string; quantity: string; unit: string }> };
+type QcPayload = { receiptNo: string; farmerId: string; pointId: string; corrected: boolean; lines: Array<{ productId: string; acceptedQuantityBase: number; rejectedQuantityBase: number; rejected: Array<{ reason: string }> }> };
+type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; pickupCode: string; recipientPhone: string; arrivedAt: string; returnDueAt?: string };
+
+/**
+ * Turns domain events into farmer SMS (one message per event and recipient: the source key is the
+ * outbox id, so a redelivered event finds its messages and sends nothing again).
+ *
+ * Extension point for the ledger and sales issues: their modules publish `payout.paid`,
+ * `payout.failed`, `sales.daily_digest` and `consignment.period_ending` and register a handler here
+ * (or call `notifyFarmer` from their own handler) with the templates PAYOUT_PAID, PAYOUT_FAILED,
+ * SALES_DIGEST and CONSIGNMENT_PERIOD_ENDING, which already exist in sms-templates.ts.
+ */
+@Injectable()
+export class NotificationEventsService implements OnModuleInit {
+  private readonly logger = new Logger(NotificationEventsService.name);
+
+  constructor(
+    private readonly handlers: DomainEventHandlers,
+    private readonly sms: SmsService,
+    private readonly farmers: FarmersService,
+    private readonly points: CommercePointsService,
+    private readonly catalog: CatalogService,
+    private readonly parcels: DownParcelsService,
+    private readonly carriers: CarriersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(INTAKE_EVENTS.RECEIVED, (e) => this.consignmentReceived(e));
+    this.handlers.register(INTAKE_EVENTS.QC_COMPLETED, (e) => this.qcCompleted(e));
+    this.handlers.register(PARCEL_EVENTS.ARRIVED, (e) => this.parcelNotice(e, 'PARCEL_ARRIVED'));
+    this.handlers.register(PARCEL_EVENTS.OVERDUE, (e) => this.parcelNotice(e, 'PARCEL_OVERDUE'));
+  }
+
+  /**
+   * Sends a templated SMS to a farmer (and the registered family phone), respecting consent.
+   * `sourceKey` must identify the cause (e.g. `outbox:<event id>`) so a retry sends nothing twice.
+   */
+  async notifyFarmer(sourceKey: string, farmerOrId: FarmerRef | string, template: SmsTemplateKey, params: SmsParams): Promise<void> {
+    const farmer = typeof farmerOrId === 'string' ? await this.farmers.findRef(farmerOrId) : farmerOrId;
+    if (!farmer) return;
+    await this.sms.request({
+      sourceKey, template, params, companyId: farmer.companyId, farmerId: farmer.id,
+      recipients: farmerRecipients(farmer),
+      skipReason: !farmer.active ? 'FARMER_INACTIVE' : !farmer.smsConsent ? 'NO_CONSENT' : null,
+    });
+  }
+
+  private async consignmentReceived(e: DomainEventJob): Promise<void> {
+    const p = e.payload as ReceivedPayload;
+    const farmer = await this.farmers.findRef(p.farmerId);
+    if (!farmer) return;
+    const [point, products] = await Promise.all([
+      this.points.findNotice(p.pointId),
+      this.catalog.loadForIntake(p.companyId, p.lines.map((l) => l.productId), new Date(e.occurredAt)),
+    ]);
+    const items = p.lines.map((l) => `${products.get(l.productId)?.product.name ?? '货品'}${l.quantity}${l.unit}`);
+    await this.notifyFarmer(sourceKey(e), farmer, 'CONSIGNMENT_RECEIVED', {
+      name: farmer.name, point: point?.name ?? '服务点', receiptNo: p.receiptNo, items: joinItems(items),
+    });
+  }
+
+  private async qcCompleted(e: DomainEventJob): Promise<void> {
+    const p = e.payload as QcPayload;
+    const farmer = await this.farmers.findRef(p.farmerId);
+    if (!farmer) return;
+    const products = await this.catalog.loadForIntake(farmer.companyId, p.lines.map((l) => l.productId), new Date(e.occurredAt));
+    const parts = p.lines.map((l) => {
+      const product = products.get(l.productId)?.product;
+      const units = product?.units ?? [];
+      let text = `${product?.name ?? '货品'}合格${formatQuantity(l.acceptedQuantityBase, units)}`;
+      if (l.rejectedQuantityBase > 0) {
+        const reasons = [...new Set(l.rejected.map((r) => REJECT_REASON_ZH[r.reason as RejectReason] ?? r.reason))].join('/');
+        text += `，退回${formatQuantity(l.rejectedQuantityBase, units)}（${reasons}）`;
+      }
+      return text;
+    });
+    await this.notifyFarmer(sourceKey(e), farmer, 'QC_COMPLETED', {
+      receiptNo: p.corrected ? `${p.receiptNo}（更正）` : p.receiptNo, result: joinItems(parts, 2),
+    });
+  }
+
+  /** Parcel SMS go to the recipient's phone; a linked farmer's consent and family phone apply. */
+  private async parcelNotice(e: DomainEventJob, template: 'PARCEL_ARRIVED' | 'PARCEL_OVERDUE'): Promise<void> {
+    const p = e.payload as ParcelPayload;
+    const [parcel, point, carrier] = await Promise.all([
+      this.parcels.findForNotice(p.parcelId), this.points.findNotice(p.pointId), this.carriers.nameByCode(p.carrierCode),
+    ]);
+    if (!parcel || !point) return;
+    const params: SmsParams = template === 'PARCEL_ARRIVED'
+      ? { carrier, point: point.name, code: p.pickupCode, hours: point.openingHours }
+      : {
+          carrier, point: point.name, code: p.pickupCode,
+          days: String(Math.max(1, Math.floor((Date.parse(e.occurredAt) - Date.parse(p.arrivedAt)) / 86_400_000))),
+          returnDate: shanghaiMonthDay(new Date(p.returnDueAt ?? e.occurredAt)),
+        };
+    const farmer = parcel.recipientFarmerId ? await this.farmers.findRef(parcel.recipientFarmerId) : null;
+    const recipients: SmsRecipient[] = farmer ? farmerRecipients(farmer) : [{ phone: p.recipientPhone, role: SmsRecipientRole.RECIPIENT }];
+    const skipReason = parcel.status !== DownParcelStatus.AWAITING_PICKUP ? `PARCEL_${parcel.status}`
+      : farmer && !farmer.smsConsent ? 'NO_CONSENT' : null;
+    await this.sms.request({ sourceKey: sourceKey(e), template, params, recipients, skipReason, companyId: point.companyId, farmerId: farmer?.id ?? null });
+    this.logger.debug({ outboxId: e.outboxId, template, skipReason }, 'parcel notice requested');
+  }
+}
+
+const sourceKey = (e: DomainEventJob) => `outbox:${e.outboxId}`;
+
+function farmerRecipients(f: FarmerRef): SmsRecipient[] {
+  const list: SmsRecipient[] = [{ phone: f.phone, role: SmsRecipientRole.FARMER }];
+  if (f.familyPhone && f.familyPhone !== f.phone) list.push({ phone: f.familyPhone, role: SmsRecipientRole.FAMILY });
+  return list;
+}

@@ -1,0 +1,20 @@
+import { DisplayUnit } from '../catalog/product.entity';
+
+/** Joins items for an SMS and keeps it short: "土鸡蛋30枚、坛子菜2.5斤等5项". */
+export function joinItems(items: string[], max = 3): string {
+  if (items.length <= max) return items.join('、');
+  return `${items.slice(0, max).join('、')}等${items.length}项`;
+}
+
+/** A base quantity in the product's first display unit (30枚, 2.5斤), at most 3 decimals. */
+export function formatQuantity(quantityBase: number, units: DisplayUnit[]): string {
+  const unit = units[0];
+  if (!unit) return String(quantityBase);
+  return `${Number((quantityBase / unit.baseUnitsPerDisplayUnit).toFixed(3))}${unit.name}`;
+}
+
+/** Shanghai calendar date of an instant, as 11月23日. */
+export function shanghaiMonthDay(at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3600_000);
+  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
+}

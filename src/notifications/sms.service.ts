@@ -1,0 +1,131 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Queue } from 'bull';
+import { DataSource, In } from 'typeorm';
+import { maskPhone } from '../common/validation';
+import { SmsConfig } from '../config';
+import { QUEUES, SmsJobPayload, smsJobId } from '../queues/queue-names';
+import { sendableAt } from './quiet-hours';
+import { SENDABLE_STATUSES, SmsMessageEntity, SmsRecipientRole, SmsStatus } from './sms-message.entity';
+import { SMS_CLOCK, SMS_PROVIDER, SmsClock, SmsProvider } from './sms-provider';
+import { SmsRateLimiter } from './sms-rate-limiter';
+import { renderTemplate, SMS_TEMPLATES, SmsParams, SmsTemplateKey } from './sms-templates';
+
+export type SmsRecipient = { phone: string; role: SmsRecipientRole };
+
+export type SmsRequest = {
+  /** Idempotency: one message per (sourceKey, phone, template). Use `outbox:<event id>` for events. */
+  sourceKey: string;
+  template: SmsTemplateKey;
+  params: SmsParams;
+  recipients: SmsRecipient[];
+  companyId?: string | null;
+  farmerId?: string | null;
+  /** Set when the message must not go (no consent, parcel collected…): recorded as SKIPPED with this reason. */
+  skipReason?: string | null;
+};
+
+/**
+ * The SMS port of the application: records each message once, decides when it may go (consent,
+ * quiet hours) and hands it to the SMS queue; the worker's processor calls `send`, which applies the
+ * per-phone rate limits and talks to the configured provider.
+ */
+@Injectable()
+export class SmsService {
+  private readonly logger = new Logger(SmsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService,
+    @InjectQueue(QUEUES.SMS) private readonly queue: Queue<SmsJobPayload>,
+    @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
+    @Inject(SMS_CLOCK) private readonly clock: SmsClock,
+    private readonly limiter: SmsRateLimiter,
+  ) {}
+
+  private get sms(): SmsConfig {
+    return this.config.getOrThrow<SmsConfig>('sms');
+  }
+
+  /**
+   * Records the messages of a request (once per source key, phone and template) and queues those
+   * that may go. Safe to call again with the same request: existing rows are re-queued under the same
+   * job id (a no-op if the job exists), so a crash between insert and enqueue loses nothing.
+   */
+  async request(req: SmsRequest): Promise<SmsMessageEntity[]> {
+    const def = SMS_TEMPLATES[req.template];
+    const body = renderTemplate(def, req.params);
+    const phones = [...new Set(req.recipients.map((r) => r.phone))];
+    if (phones.length === 0) return [];
+    const now = this.clock.now();
+    const at = def.policy.respectsQuietHours ? sendableAt(now, this.sms.quietHours) : now;
+    const status = req.skipReason ? SmsStatus.SKIPPED : at > now ? SmsStatus.SCHEDULED : SmsStatus.PENDING;
+    const rows = req.recipients.filter((r, i, all) => all.findIndex((x) => x.phone === r.phone) === i);
+    await this.dataSource.query(
+      `INSERT IGNORE INTO sms_message (source_key, recipient_phone, recipient_role, company_id, farmer_id, template, params, body, status, last_error, scheduled_at)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flatMap((r) => [req.sourceKey, r.phone, r.role, req.companyId ?? null, req.farmerId ?? null, req.template, JSON.stringify(req.params), body, status, req.skipReason ?? null, status === SmsStatus.SCHEDULED ? at : null]),
+    );
+    const messages = await this.dataSource.getRepository(SmsMessageEntity).findBy({ sourceKey: req.sourceKey, template: req.template, recipientPhone: In(phones) });
+    await this.enqueue(messages.filter((m) => SENDABLE_STATUSES.includes(m.status)), now);
+    return messages;
+  }
+
+  private async enqueue(messages: SmsMessageEntity[], now: Date): Promise<void> {
+    if (messages.length === 0) return;
+    await this.queue.addBulk(messages.map((m) => ({
+      data: { messageId: m.id },
+      opts: {
+        jobId: smsJobId(m.id, m.deferrals),
+        delay: m.scheduledAt ? Math.max(0, m.scheduledAt.getTime() - now.getTime()) : 0,
+        ...this.jobOptions(),
+      },
+    })));
+  }
+
+  private jobOptions() {
+    return {
+      attempts: this.sms.sendAttempts,
+      backoff: { type: 'exponential', delay: this.sms.backoffMs },
+      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    };
+  }
+
+  /**
+   * Sends one message (worker). Idempotent: a message already sent, dead or skipped is left alone.
+   * Over a per-phone limit it is deferred to the next window (not dropped). A provider error is
+   * recorded and rethrown for Bull's backoff; the last attempt marks it DEAD.
+   */
+  async send(messageId: string, attempt: { made: number; max: number }): Promise<SmsStatus> {
+    const repo = this.dataSource.getRepository(SmsMessageEntity);
+    const m = await repo.findOneBy({ id: messageId });
+    if (!m || !SENDABLE_STATUSES.includes(m.status)) return m?.status ?? SmsStatus.SKIPPED;
+    const def = SMS_TEMPLATES[m.template as SmsTemplateKey];
+    const now = this.clock.now();
+    if (def.policy.rateLimited) {
+      const taken = await this.limiter.take(`phone:${m.recipientPhone}`, this.limiter.phoneWindows(), now);
+      if (!taken.ok) {
+        const at = def.policy.respectsQuietHours ? sendableAt(taken.retryAt, this.sms.quietHours) : taken.retryAt;
+        await repo.update({ id: m.id }, { status: SmsStatus.SCHEDULED, scheduledAt: at, deferrals: m.deferrals + 1, lastError: 'RATE_LIMITED' });
+        await this.enqueue([{ ...m, scheduledAt: at, deferrals: m.deferrals + 1 }], now);
+        this.logger.log({ messageId, phone: maskPhone(m.recipientPhone), until: at.toISOString() }, 'sms deferred by the per-phone rate limit');
+        return SmsStatus.SCHEDULED;
+      }
+    }
+    try {
+      const { providerMessageId } = await this.provider.send({ messageId: m.id, phone: m.recipientPhone, templateKey: m.template, template: def, params: m.params, body: m.body });
+      await repo.update({ id: m.id }, { status: SmsStatus.SENT, provider: this.provider.name, providerMessageId, sentAt: new Date(), attempts: m.attempts + 1, lastError: null });
+      this.logger.log({ messageId, template: m.template, phone: maskPhone(m.recipientPhone), provider: this.provider.name }, 'sms sent');
+      return SmsStatus.SENT;
+    } catch (err) {
+      const last = attempt.made + 1 >= attempt.max;
+      const message = (err as Error).message.slice(0, 500);
+      await repo.update({ id: m.id }, { status: last ? SmsStatus.DEAD : SmsStatus.RETRYING, provider: this.provider.name, attempts: m.attempts + 1, lastError: message });
+      this.logger.warn({ messageId, template: m.template, phone: maskPhone(m.recipientPhone), attempt: attempt.made + 1, err: message }, last ? 'sms dead after the last attempt' : 'sms send failed; retrying');
+      if (last) return SmsStatus.DEAD;
+      throw err;
+    }
+  }
+}
