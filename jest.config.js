@@ -19,8 +19,9 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       setupFiles: ['<rootDir>/test/setup/worker-env.ts'],
-      testTimeout: 60000,
     },
   ],
+  // A global option: inside a project jest ignores it, and hooks would time out after 5 s under load.
+  testTimeout: 60000,
   maxWorkers: process.env.JEST_MAX_WORKERS ? Number(process.env.JEST_MAX_WORKERS) : 2,
 };
