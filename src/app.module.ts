@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { BatchingModule } from './batching/batching.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
 import { FarmersModule } from './farmers/farmers.module';
@@ -13,7 +14,7 @@ import { UsersModule } from './users/users.module';
  * Domain modules. The API serves their controllers; the worker imports them too so their event
  * handlers and timed jobs (registered at module init) exist where the queues are processed.
  */
-export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule];
+export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule, BatchingModule];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({

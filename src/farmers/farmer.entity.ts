@@ -51,6 +51,9 @@ export class FarmerEntity {
 
   @Column({ default: false }) smsConsent: boolean;
 
+  /** Consent to show the full name on the public trace page of lots the farmer's goods went into (else 吴**). */
+  @Column({ default: false }) showNameOnTrace: boolean;
+
   /** 困难户: handled with priority. */
   @Column({ default: false }) hardship: boolean;
 

@@ -20,6 +20,7 @@ export class FarmerDto {
   @ApiProperty({ type: FarmerPayoutView }) payout: FarmerPayoutView;
   @ApiProperty() smsConsent: boolean;
   @ApiProperty() hardship: boolean;
+  @ApiProperty() showNameOnTrace: boolean;
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
