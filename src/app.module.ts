@@ -9,12 +9,13 @@ import { IntakeModule } from './intake/intake.module';
 import { OrganizationModule } from './organization/organization.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { UsersModule } from './users/users.module';
+import { WarehouseModule } from './warehouse/warehouse.module';
 
 /**
  * Domain modules. The API serves their controllers; the worker imports them too so their event
  * handlers and timed jobs (registered at module init) exist where the queues are processed.
  */
-export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule, BatchingModule];
+export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule, BatchingModule, WarehouseModule];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({

@@ -34,7 +34,7 @@ describe('Batches and receiving (e2e)', () => {
   const line = async (id: string) => (await t.dataSource.query('SELECT status, batched_quantity_base, accepted_quantity_base FROM consignment_line WHERE id = ?', [id]))[0];
   const events = (type: string, id: string) =>
     t.dataSource.query('SELECT payload FROM outbox_event WHERE event_type = ? AND aggregate_id = ? ORDER BY id', [type, id]) as Promise<Array<{ payload: Record<string, any> }>>;
-  const item = (batch: { items: Array<{ id: string; consignmentLineId: string }> }, lineId: string) => batch.items.find((i) => i.consignmentLineId === lineId)!;
+  const item = (batch: { items: Array<{ id: string; consignmentLineId: string; [k: string]: unknown }> }, lineId: string) => batch.items.find((i) => i.consignmentLineId === lineId)!;
 
   it('should go open → sealed → dispatched → received → closed, with a frozen manifest, partial and retried receiving', async () => {
     const a: InspectedConsignment = await cons();
