@@ -13,21 +13,16 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'crypto';
-import { Connection, createConnection } from 'mysql2/promise';
+import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
-import { DataSource } from 'typeorm';
 import { newTraceCode } from '../../src/warehouse/trace-code';
+import { flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const LOTS = flag('lots', 1_000_000);
 const PROVENANCE = flag('provenance', 10_000_000);
 const LOOKUPS = flag('lookups', 2_000);
 const BATCH_LINES = flag('batch-lines', 2_000);
-const RESEED = args.includes('--reseed');
+const RESEED = hasFlag('reseed');
 const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_wh';
 const ROWS_PER_STATEMENT = 5_000;
 const FARMERS = 2_000;
@@ -42,13 +37,6 @@ Object.assign(process.env, {
   BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? 'YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAxMjM0NTY3ODk=',
 });
 
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-async function insertId(conn: Connection, sql: string, params: unknown[]): Promise<string> {
-  const [res] = await conn.query(sql, params);
-  return String((res as { insertId: number }).insertId);
-}
 
 /** Streams generated rows into a table, 5,000 rows a statement. */
 async function bulk(conn: Connection, table: string, columns: string[], count: number, row: (i: number) => unknown[], label = table): Promise<void> {
@@ -66,13 +54,7 @@ type Seeded = { companyId: string; pointId: string; warehouseId: string; userId:
 
 async function seed(conn: Connection): Promise<Seeded> {
   const companyId = await insertId(conn, `INSERT INTO company (code, name, active) VALUES ('BENCHWH', '基准测试公司', 1)`, []);
-  let code = 439_800_000_000;
-  const region = async (parent: { id: string; path: string } | null, level: string, name: string) => {
-    const id = await insertId(conn, 'INSERT INTO region (parent_id, level, code, name, path) VALUES (?, ?, ?, ?, ?)', [parent?.id ?? null, level, String(code++), name, '/']);
-    const path = `${parent?.path ?? '/'}${id}/`;
-    await conn.query('UPDATE region SET path = ? WHERE id = ?', [path, id]);
-    return { id, path };
-  };
+  const region = regionMaker(conn, 439_800_000_000);
   const province = await region(null, 'PROVINCE', '湖南省');
   const city = await region(province, 'CITY', '益阳市');
   const county = await region(city, 'COUNTY', '桃江县');
@@ -139,16 +121,7 @@ async function dispatchedBatch(conn: Connection, s: Seeded, offset: number): Pro
 }
 
 async function main(): Promise<void> {
-  const root = await createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' });
-  if (RESEED) await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await root.query(`CREATE DATABASE IF NOT EXISTS \`${DB}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await root.end();
-  const { buildDataSourceOptions } = await import('../../src/database/data-source-options');
-  const ds = await new DataSource(buildDataSourceOptions()).initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await ds.destroy();
-
-  const conn = await createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '', database: DB, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await openBenchDatabase(DB, RESEED);
   const [[counts]] = await conn.query('SELECT (SELECT COUNT(*) FROM lot) AS lots, (SELECT COUNT(*) FROM lot_provenance) AS prov') as unknown as [[{ lots: number; prov: number }]];
   let s: Seeded;
   if (Number(counts.lots) >= LOTS && Number(counts.prov) >= PROVENANCE) {
