@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { BatchingModule } from './batching/batching.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
 import { FarmerAppModule } from './farmer-app/farmer-app.module';
@@ -10,12 +11,16 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationModule } from './organization/organization.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { UsersModule } from './users/users.module';
+import { WarehouseModule } from './warehouse/warehouse.module';
 
 /**
  * Domain modules. The API serves their controllers; the worker imports them too so their event
  * handlers and timed jobs (registered at module init) exist where the queues are processed.
  */
-export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule, NotificationsModule, FarmerAppModule];
+export const FEATURE_MODULES = [
+  AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule,
+  BatchingModule, WarehouseModule, NotificationsModule, FarmerAppModule,
+];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({

@@ -11,20 +11,15 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Connection, createConnection } from 'mysql2/promise';
+import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
-import { DataSource } from 'typeorm';
+import { flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const PARCELS = flag('parcels', 5_000_000);
 const MANIFEST_ROWS = flag('manifest', 100_000);
 const POINTS = flag('points', 1_500);
 const PICKUPS = flag('pickups', 1_000);
-const RESEED = args.includes('--reseed');
+const RESEED = hasFlag('reseed');
 const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_parcels';
 const ROWS_PER_STATEMENT = 5_000;
 const TOWNSHIP_SIZE = 50;
@@ -37,8 +32,6 @@ Object.assign(process.env, {
   PARCELS_MANIFEST_MAX_ROWS: String(Math.max(MANIFEST_ROWS, 1)),
 });
 
-const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 type Seeded = { companyId: string; countyId: string; pointIds: string[]; carrierIds: string[]; userId: string };
@@ -50,21 +43,10 @@ async function bulkInsert(conn: Connection, table: string, columns: string[], ro
   }
 }
 
-async function insertId(conn: Connection, sql: string, params: unknown[]): Promise<string> {
-  const [res] = await conn.query(sql, params);
-  return String((res as { insertId: number }).insertId);
-}
-
 /** Company, a province → city → county → townships → villages tree, one point per village, an admin. */
 async function seedOrganization(conn: Connection): Promise<Seeded> {
   const companyId = await insertId(conn, `INSERT INTO company (code, name, active) VALUES ('BENCH', '基准测试公司', 1)`, []);
-  let code = 439_900_000_000;
-  const region = async (parent: { id: string; path: string } | null, level: string, name: string) => {
-    const id = await insertId(conn, 'INSERT INTO region (parent_id, level, code, name, path) VALUES (?, ?, ?, ?, ?)', [parent?.id ?? null, level, String(code++), name, '/']);
-    const path = `${parent?.path ?? '/'}${id}/`;
-    await conn.query('UPDATE region SET path = ? WHERE id = ?', [path, id]);
-    return { id, path };
-  };
+  const region = regionMaker(conn, 439_900_000_000);
   const province = await region(null, 'PROVINCE', '湖南省');
   const city = await region(province, 'CITY', '益阳市');
   const county = await region(city, 'COUNTY', '桃江县');
@@ -167,18 +149,7 @@ async function loadSeeded(conn: Connection): Promise<Seeded | null> {
 }
 
 async function main(): Promise<void> {
-  const root = await createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' });
-  if (RESEED) await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await root.query(`CREATE DATABASE IF NOT EXISTS \`${DB}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await root.end();
-
-  // Migrate with the project's own options.
-  const { buildDataSourceOptions } = await import('../../src/database/data-source-options');
-  const ds = await new DataSource(buildDataSourceOptions()).initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await ds.destroy();
-
-  const conn = await createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '', database: DB, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await openBenchDatabase(DB, RESEED);
   let seeded = await loadSeeded(conn);
   const [[{ n: existing }]] = await conn.query('SELECT COUNT(*) AS n FROM down_parcel') as unknown as [[{ n: number }]];
   if (!seeded || Number(existing) < PARCELS * 0.99) {

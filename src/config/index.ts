@@ -7,9 +7,12 @@ import { outboxConfig } from './outbox.config';
 import { parcelsConfig } from './parcels.config';
 import { redisConfig } from './redis.config';
 import { smsConfig } from './sms.config';
+import { warehouseConfig } from './warehouse.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
-export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, smsConfig];
+export const allConfigs = [
+  appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig, smsConfig,
+];
 
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
@@ -20,3 +23,4 @@ export type { OutboxConfig } from './outbox.config';
 export type { ParcelsConfig } from './parcels.config';
 export type { RedisConfig } from './redis.config';
 export type { SmsConfig, SmsProviderName } from './sms.config';
+export type { TransitLossBearer, WarehouseConfig } from './warehouse.config';

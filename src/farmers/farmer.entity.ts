@@ -54,6 +54,9 @@ export class FarmerEntity {
   /** A family member's mobile (elderly farmers): notifications go there too. Masked like the phone. */
   @Column({ type: 'char', length: 11, nullable: true, default: null }) familyPhone: string | null;
 
+  /** Consent to show the full name on the public trace page of lots the farmer's goods went into (else 吴**). */
+  @Column({ default: false }) showNameOnTrace: boolean;
+
   /** 困难户: handled with priority. */
   @Column({ default: false }) hardship: boolean;
 

@@ -75,7 +75,7 @@ export class FarmersService {
       villageRegionId: f.villageRegionId, usualPointId: f.usualPointId, idNumberLast4: f.idNumberLast4,
       payout: { method: f.payoutMethod, bankName: f.payoutBankName, accountMasked: maskAccount(f.payoutAccountLast4) },
       smsConsent: f.smsConsent, familyPhone: full ? f.familyPhone : maskPhone(f.familyPhone),
-      hardship: f.hardship, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
+      hardship: f.hardship, showNameOnTrace: f.showNameOnTrace, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
     };
   }
 
@@ -91,7 +91,8 @@ export class FarmersService {
           companyId: actor.companyId, name: dto.name, phone: dto.phone, villageRegionId: dto.villageRegionId,
           usualPointId: dto.usualPointId, idNumberCipher: null, idNumberHash: null, idNumberLast4: null,
           payoutBankName: null, payoutAccountCipher: null, payoutAccountLast4: null,
-          smsConsent: dto.smsConsent ?? false, familyPhone: dto.familyPhone ?? null, hardship: dto.hardship ?? false, active: true, createdBy: actor.id,
+          smsConsent: dto.smsConsent ?? false, familyPhone: dto.familyPhone ?? null, hardship: dto.hardship ?? false,
+          showNameOnTrace: dto.showNameOnTrace ?? false, active: true, createdBy: actor.id,
           ...values,
         } as Partial<FarmerEntity>);
         id = String(result.identifiers[0].id);
@@ -123,7 +124,7 @@ export class FarmersService {
       }
       const values = await this.checkedValues(dto);
       const changes: Partial<FarmerEntity> = { ...values };
-      for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'familyPhone', 'hardship', 'active'] as const) {
+      for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'familyPhone', 'hardship', 'showNameOnTrace', 'active'] as const) {
         if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
       }
       const before = this.auditView(farmer);
@@ -256,7 +257,8 @@ export class FarmersService {
     return {
       name: f.name, phone: maskPhone(f.phone), villageRegionId: f.villageRegionId, usualPointId: f.usualPointId,
       idNumberLast4: f.idNumberLast4, payoutMethod: f.payoutMethod, payoutBankName: f.payoutBankName,
-      payoutAccountLast4: f.payoutAccountLast4, smsConsent: f.smsConsent, familyPhone: maskPhone(f.familyPhone), hardship: f.hardship, active: f.active,
+      payoutAccountLast4: f.payoutAccountLast4, smsConsent: f.smsConsent, familyPhone: maskPhone(f.familyPhone), hardship: f.hardship,
+      showNameOnTrace: f.showNameOnTrace, active: f.active,
     };
   }
 

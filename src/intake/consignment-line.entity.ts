@@ -7,7 +7,7 @@ import { LineStatus } from './intake-status';
  * One product on a consignment. The quantity is kept as typed (`quantityText` + `unitName`) and
  * exactly in base units; the farmer price of the declared grade in force at capture time, its unit
  * and the settlement mode are snapshotted here so later price changes never alter it. QC fills the
- * accepted/rejected counters; batching (a later issue) advances `batchedQuantityBase`.
+ * accepted/rejected counters; batching advances `batchedQuantityBase`.
  */
 @Entity('consignment_line')
 @Index('uq_consignment_line_no', ['consignmentId', 'lineNo'], { unique: true })

@@ -5,13 +5,14 @@ import { OrganizationModule } from '../organization/organization.module';
 import { ConsignmentQueriesService } from './consignment-queries.service';
 import { ConsignmentsService } from './consignments.service';
 import { IntakeController } from './intake.controller';
+import { LineBatchingService } from './line-batching.service';
 import { QualityChecksService } from './quality-checks.service';
 
 /** Consignment intake and quality checks at the commerce point. */
 @Module({
   imports: [OrganizationModule, FarmersModule, CatalogModule],
   controllers: [IntakeController],
-  providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService],
-  exports: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService],
+  providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],
+  exports: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],
 })
 export class IntakeModule {}

@@ -22,7 +22,7 @@ type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; p
  * Turns domain events into farmer SMS (one message per event and recipient: the source key is the
  * outbox id, so a redelivered event finds its messages and sends nothing again).
  *
- * Extension point for the ledger and sales issues: their modules publish `payout.paid`,
+ * Extension point for the ledger and sales modules: their modules publish `payout.paid`,
  * `payout.failed`, `sales.daily_digest` and `consignment.period_ending` and register a handler here
  * (or call `notifyFarmer` from their own handler) with the templates PAYOUT_PAID, PAYOUT_FAILED,
  * SALES_DIGEST and CONSIGNMENT_PERIOD_ENDING, which already exist in sms-templates.ts.

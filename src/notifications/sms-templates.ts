@@ -25,7 +25,7 @@ export const SMS_TEMPLATES = {
   QC_COMPLETED: { text: '交售单${receiptNo}质检完成：${result}。', params: ['receiptNo', 'result'], policy: NOTICE },
   PARCEL_ARRIVED: { text: '您的${carrier}快递已到${point}，取件码${code}，营业时间${hours}。', params: ['carrier', 'point', 'code', 'hours'], policy: NOTICE },
   PARCEL_OVERDUE: { text: '您的${carrier}快递在${point}已放${days}天，取件码${code}，请于${returnDate}前取走，逾期将退回。', params: ['carrier', 'point', 'days', 'code', 'returnDate'], policy: NOTICE },
-  // Ledger and sales (issue 8, later): templates are ready; their modules register the event handlers.
+  // Ledger and sales: templates are ready; those modules register their own event handlers.
   PAYOUT_PAID: { text: '${name}您好，${period}货款${amount}元已通过${method}支付，请查收。', params: ['name', 'period', 'amount', 'method'], policy: NOTICE },
   PAYOUT_FAILED: { text: '${name}您好，${period}货款${amount}元支付未成功（${reason}），请联系服务点。', params: ['name', 'period', 'amount', 'reason'], policy: NOTICE },
   SALES_DIGEST: { text: '${date}您的货品售出${items}，收入${amount}元。', params: ['date', 'items', 'amount'], policy: NOTICE },

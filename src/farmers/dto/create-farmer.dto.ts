@@ -38,4 +38,8 @@ export class CreateFarmerDto {
 
   @ApiPropertyOptional({ default: false, description: '困难户' }) @IsOptional() @IsBoolean()
   hardship?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '同意在公开溯源页显示全名（否则显示 吴**）consent to show the full name on public trace pages' })
+  @IsOptional() @IsBoolean()
+  showNameOnTrace?: boolean;
 }

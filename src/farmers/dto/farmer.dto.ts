@@ -21,6 +21,7 @@ export class FarmerDto {
   @ApiProperty() smsConsent: boolean;
   @ApiProperty({ nullable: true, type: String, description: '家属手机号（非本人及其代办员时打码）' }) familyPhone: string | null;
   @ApiProperty() hardship: boolean;
+  @ApiProperty() showNameOnTrace: boolean;
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

@@ -1,0 +1,205 @@
+/**
+ * Warehouse benchmark (ISSUE 4). Run: npm run bench:warehouse [-- --lots 1000000 --provenance 10000000 --lookups 2000 --reseed]
+ *
+ * Creates and migrates its own database (village_commerce_bench_wh), seeds it with bare multi-row
+ * INSERTs (5,000 rows a statement): farmers in 20 villages, consignments and inspected lines, lots
+ * with trace codes and their provenance rows. Then, through the real services (Nest application
+ * context, no HTTP):
+ *   1. receiving a dispatched 2,000-line batch in one request (twice, on two batches);
+ *   2. public trace lookup latency p50/p99 over random lot codes.
+ * Seeded data is reused on the next run when it is big enough (--reseed forces a new seed).
+ */
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'crypto';
+import { Connection } from 'mysql2/promise';
+import { performance } from 'perf_hooks';
+import { newTraceCode } from '../../src/warehouse/trace-code';
+import { flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
+
+const LOTS = flag('lots', 1_000_000);
+const PROVENANCE = flag('provenance', 10_000_000);
+const LOOKUPS = flag('lookups', 2_000);
+const BATCH_LINES = flag('batch-lines', 2_000);
+const RESEED = hasFlag('reseed');
+const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_wh';
+const ROWS_PER_STATEMENT = 5_000;
+const FARMERS = 2_000;
+const VILLAGES = 20;
+/** Consignment lines: each feeds about 10 provenance rows (a line is split over several lots). */
+const LINES = Math.max(BATCH_LINES * 2, Math.ceil(PROVENANCE / 10));
+
+Object.assign(process.env, {
+  DB_NAME: DB, QUEUE_PREFIX: 'bench_wh', LOG_LEVEL: 'warn',
+  JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-0123456789abcdef0123456789abcdef',
+  FIELD_ENCRYPTION_KEY: process.env.FIELD_ENCRYPTION_KEY ?? 'YmVuY2gtZmllbGQtZW5jcnlwdGlvbi1rZXktMzJieXQ=',
+  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? 'YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAxMjM0NTY3ODk=',
+});
+
+
+/** Streams generated rows into a table, 5,000 rows a statement. */
+async function bulk(conn: Connection, table: string, columns: string[], count: number, row: (i: number) => unknown[], label = table): Promise<void> {
+  const t0 = performance.now();
+  for (let i = 0; i < count; i += ROWS_PER_STATEMENT) {
+    const rows: unknown[][] = [];
+    for (let k = i; k < Math.min(count, i + ROWS_PER_STATEMENT); k++) rows.push(row(k));
+    await conn.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
+    if ((i / ROWS_PER_STATEMENT) % 200 === 199) log(`  ${label}: ${(i + ROWS_PER_STATEMENT).toLocaleString()} / ${count.toLocaleString()}`);
+  }
+  log(`  ${label}: ${count.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+type Seeded = { companyId: string; pointId: string; warehouseId: string; userId: string; productId: string; firstLineId: number; lineCount: number; firstConsignmentId: number };
+
+async function seed(conn: Connection): Promise<Seeded> {
+  const companyId = await insertId(conn, `INSERT INTO company (code, name, active) VALUES ('BENCHWH', '基准测试公司', 1)`, []);
+  const region = regionMaker(conn, 439_800_000_000);
+  const province = await region(null, 'PROVINCE', '湖南省');
+  const city = await region(province, 'CITY', '益阳市');
+  const county = await region(city, 'COUNTY', '桃江县');
+  const township = await region(county, 'TOWNSHIP', '修山镇');
+  const villages: Array<{ id: string; path: string }> = [];
+  for (let v = 0; v < VILLAGES; v++) villages.push(await region(township, 'VILLAGE', `第${v + 1}村`));
+  const pointId = await insertId(conn,
+    `INSERT INTO commerce_point (company_id, region_id, region_path, code, name, service_center_name, address, contact_phone, opening_hours, active)
+     VALUES (?, ?, ?, 'BWH', '基准服务点', '基准党群服务中心', '村部', '13800000000', '08:00-18:00', 1)`, [companyId, villages[0].id, villages[0].path]);
+  const warehouseId = await insertId(conn, `INSERT INTO warehouse (company_id, region_id, code, name, address, active) VALUES (?, ?, 'BWH', '基准仓', '益阳', 1)`, [companyId, city.id]);
+  const userId = await insertId(conn, `INSERT INTO staff_user (company_id, username, display_name, password_hash, role, active) VALUES (?, 'bench_wh_admin', '基准管理员', 'x', 'ADMIN', 1)`, [companyId]);
+  const productId = await insertId(conn,
+    `INSERT INTO product (company_id, code, name, category, base_unit, units, grades, qc_checklist, shelf_life_days, settlement_mode, max_quantity_base_per_line, active)
+     VALUES (?, 'TZC', '坛子菜', '腌制品', 'GRAM', '[{"name":"斤","baseUnitsPerDisplayUnit":500}]', '[{"code":"A","name":"一级"}]', '[{"key":"seal","label":"密封完好"}]', 180, 'CONSIGNMENT', 100000, 1)`, [companyId]);
+  const skuId = await insertId(conn, `INSERT INTO sku (company_id, product_id, code, name, content_unit, content_base_per_pack, active) VALUES (?, ?, 'TZC-500', '坛子菜 500g', 'GRAM', 500, 1)`, [companyId, productId]);
+  const [[{ id: farmerBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM farmer') as unknown as [[{ id: number }]];
+  const surnames = '吴李张王刘陈杨赵黄周';
+  await bulk(conn, 'farmer', ['company_id', 'name', 'phone', 'village_region_id', 'usual_point_id', 'payout_method', 'sms_consent', 'hardship', 'show_name_on_trace', 'active', 'created_by'],
+    FARMERS, (i) => [companyId, `${surnames[i % 10]}金${i}`, `139${String(i).padStart(8, '0')}`, villages[i % VILLAGES].id, pointId, 'CASH', 1, 0, i % 5 === 0 ? 1 : 0, 1, userId]);
+  const captured = new Date(Date.now() - 86400_000);
+  const consignments = Math.ceil(LINES / 2);
+  const [[{ id: cBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM consignment') as unknown as [[{ id: number }]];
+  await bulk(conn, 'consignment', ['id', 'company_id', 'point_id', 'farmer_id', 'client_id', 'request_hash', 'receipt_no', 'business_day', 'captured_at', 'received_at', 'status', 'line_count', 'estimated_amount_fen', 'created_by'],
+    consignments, (i) => [cBase + i, companyId, pointId, Number(farmerBase) + (i % FARMERS), randomUUID(), 'x'.repeat(64), `BWH-B-${i}`, '2026-01-01', captured, captured, 'BATCHED', 2, 3000, userId]);
+  const [[{ id: lBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM consignment_line') as unknown as [[{ id: number }]];
+  await bulk(conn, 'consignment_line', ['id', 'consignment_id', 'line_no', 'product_id', 'declared_grade_code', 'quantity_text', 'unit_name', 'unit_size_base', 'quantity_base', 'price_fen', 'price_unit_name', 'price_unit_size_base', 'settlement_mode', 'estimated_amount_fen', 'status', 'accepted_quantity_base', 'batched_quantity_base', 'accepted_amount_fen'],
+    LINES, (i) => [lBase + i, cBase + Math.floor(i / 2), (i % 2) + 1, productId, 'A', '2', '斤', 500, 1000, 1500, '斤', 500, 'CONSIGNMENT', 3000, 'BATCHED', 1000, 1000, 3000]);
+  const [[{ id: qBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM quality_check') as unknown as [[{ id: number }]];
+  await bulk(conn, 'quality_check', ['id', 'consignment_id', 'line_id', 'revision', 'request_hash', 'checked_by', 'checked_at', 'accepted_quantity_base', 'rejected_quantity_base', 'checklist'],
+    LINES, (i) => [qBase + i, cBase + Math.floor(i / 2), lBase + i, 1, 'x'.repeat(64), userId, captured, 1000, 0, '{"seal":true}']);
+  await bulk(conn, 'quality_check_grade', ['quality_check_id', 'line_id', 'grade_code', 'quantity_base', 'price_fen', 'price_unit_size_base', 'amount_fen', 'settlement_mode'],
+    LINES, (i) => [qBase + i, lBase + i, 'A', 1000, 1500, 500, 3000, 'CONSIGNMENT']);
+  const processingId = await insertId(conn,
+    `INSERT INTO processing_record (company_id, warehouse_id, request_id, request_hash, kind, product_id, input_base, output_base, loss_base, processed_at, processed_by)
+     VALUES (?, ?, ?, ?, 'PACKING', ?, 0, 0, 0, NOW(3), ?)`, [companyId, warehouseId, randomUUID(), 'x'.repeat(64), productId, userId]);
+  const [[{ id: lotBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM lot') as unknown as [[{ id: number }]];
+  const best = new Date(Date.now() + 180 * 86400_000).toISOString().slice(0, 10);
+  await bulk(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at'],
+    LOTS, (i) => [lotBase + i, companyId, warehouseId, skuId, productId, processingId, `LB-${i}`, newTraceCode(), 20, 20, captured, best, captured]);
+  const perLot = Math.max(1, Math.round(PROVENANCE / LOTS));
+  await bulk(conn, 'lot_provenance', ['lot_id', 'consignment_line_id', 'farmer_id', 'batch_item_id', 'quantity_base'],
+    PROVENANCE, (i) => {
+      const lot = Math.floor(i / perLot) % LOTS;
+      const line = (lot * 7 + (i % perLot) * 131) % LINES;
+      return [lotBase + lot, lBase + line, Number(farmerBase) + (Math.floor(line / 2) % FARMERS), 0, 500];
+    });
+  await conn.query('ANALYZE TABLE lot, lot_provenance, consignment_line, consignment, farmer, quality_check, quality_check_grade');
+  return { companyId, pointId, warehouseId, userId, productId, firstLineId: Number(lBase), lineCount: LINES, firstConsignmentId: Number(cBase) };
+}
+
+/** A dispatched batch of `lines` items (bare rows), ready to receive. */
+async function dispatchedBatch(conn: Connection, s: Seeded, offset: number): Promise<{ id: string; items: Array<{ id: string; quantity: number }> }> {
+  const id = await insertId(conn,
+    `INSERT INTO batch (company_id, point_id, warehouse_id, client_id, batch_no, status, created_by, dispatched_at, departed_at, vehicle_plate, driver_name, driver_phone, carrier_kind)
+     VALUES (?, ?, ?, ?, ?, 'DISPATCHED', ?, NOW(3), NOW(3), '湘H·00001', '李师傅', '13907371234', 'COMPANY_TRUCK')`,
+    [s.companyId, s.pointId, s.warehouseId, randomUUID(), `BWH-BENCH-${Date.now()}-${offset}`, s.userId]);
+  await bulk(conn, 'batch_item', ['batch_id', 'consignment_line_id', 'consignment_id', 'farmer_id', 'product_id', 'quantity_base'], BATCH_LINES,
+    (i) => {
+      const line = s.firstLineId + ((offset + i) % s.lineCount);
+      return [id, line, s.firstConsignmentId + Math.floor((line - s.firstLineId) / 2), 1, s.productId, 1000];
+    }, 'batch_item (bench batch)');
+  const [rows] = await conn.query('SELECT id, quantity_base FROM batch_item WHERE batch_id = ? ORDER BY id', [id]);
+  return { id, items: (rows as Array<{ id: string; quantity_base: number }>).map((r) => ({ id: String(r.id), quantity: Number(r.quantity_base) })) };
+}
+
+async function main(): Promise<void> {
+  const conn = await openBenchDatabase(DB, RESEED);
+  const [[counts]] = await conn.query('SELECT (SELECT COUNT(*) FROM lot) AS lots, (SELECT COUNT(*) FROM lot_provenance) AS prov') as unknown as [[{ lots: number; prov: number }]];
+  let s: Seeded;
+  if (Number(counts.lots) >= LOTS && Number(counts.prov) >= PROVENANCE) {
+    log(`reusing seeded data: ${Number(counts.lots).toLocaleString()} lots, ${Number(counts.prov).toLocaleString()} provenance rows`);
+    const [[row]] = await conn.query(
+      `SELECT c.id AS companyId, p.id AS pointId, w.id AS warehouseId, u.id AS userId, pr.id AS productId,
+              (SELECT MIN(id) FROM consignment_line) AS firstLineId, (SELECT COUNT(*) FROM consignment_line) AS lineCount, (SELECT MIN(id) FROM consignment) AS firstConsignmentId
+       FROM company c JOIN commerce_point p ON p.company_id = c.id JOIN warehouse w ON w.company_id = c.id JOIN staff_user u ON u.company_id = c.id JOIN product pr ON pr.company_id = c.id
+       WHERE c.code = 'BENCHWH'`) as unknown as [[Record<string, string>]];
+    s = { companyId: String(row.companyId), pointId: String(row.pointId), warehouseId: String(row.warehouseId), userId: String(row.userId), productId: String(row.productId),
+      firstLineId: Number(row.firstLineId), lineCount: Number(row.lineCount), firstConsignmentId: Number(row.firstConsignmentId) };
+  } else {
+    if (Number(counts.lots) > 0) {
+      log('existing data smaller than asked: run again with --reseed');
+      process.exit(1);
+    }
+    log(`seeding ${LOTS.toLocaleString()} lots, ${PROVENANCE.toLocaleString()} provenance rows, ${LINES.toLocaleString()} consignment lines …`);
+    const t0 = performance.now();
+    s = await seed(conn);
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+
+  const { AppModule } = await import('../../src/app.module');
+  const { ReceivingService } = await import('../../src/batching/receiving.service');
+  const { TraceService } = await import('../../src/warehouse/trace.service');
+  const { Role } = await import('../../src/common/access/role.enum');
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  const admin = { kind: 'staff' as const, id: s.userId, role: Role.ADMIN, companyId: s.companyId, pointIds: [], warehouseIds: [], regionPath: null };
+  const receiving = app.get(ReceivingService);
+  const trace = app.get(TraceService);
+
+  // 1. Receiving a 2,000-line batch in one request: every line counted, a few damaged, one short.
+  const receiveTimes: number[] = [];
+  for (let run = 0; run < 2; run++) {
+    const batch = await dispatchedBatch(conn, s, run * BATCH_LINES + Math.floor(Math.random() * 1000));
+    const lines = batch.items.map((item, i) => (i % 50 === 0
+      ? { batchItemId: item.id, receivedQuantityBase: item.quantity - 20, damagedQuantityBase: 10, complete: true }
+      : { batchItemId: item.id, receivedQuantityBase: item.quantity }));
+    const t0 = performance.now();
+    const result = await receiving.receive(admin, batch.id, { requestId: randomUUID(), lines });
+    receiveTimes.push(performance.now() - t0);
+    if (result.batch.status !== 'RECEIVED') throw new Error(`batch not received: ${result.batch.status}`);
+  }
+
+  // 2. Public trace lookups of random lots.
+  const [[{ lo, hi }]] = await conn.query('SELECT MIN(id) AS lo, MAX(id) AS hi FROM lot') as unknown as [[{ lo: number; hi: number }]];
+  const codes: string[] = [];
+  while (codes.length < LOOKUPS) {
+    const ids = Array.from({ length: Math.min(500, LOOKUPS - codes.length) }, () => Number(lo) + Math.floor(Math.random() * (Number(hi) - Number(lo) + 1)));
+    const [rows] = await conn.query('SELECT trace_code FROM lot WHERE id IN (?)', [ids]);
+    codes.push(...(rows as Array<{ trace_code: string }>).map((r) => r.trace_code));
+  }
+  for (const code of codes.slice(0, 50)) await trace.publicTrace(code); // warm-up
+  const lookups: number[] = [];
+  let contributors = 0;
+  for (const code of codes) {
+    const t0 = performance.now();
+    const page = await trace.publicTrace(code);
+    lookups.push(performance.now() - t0);
+    contributors += page.contributors.length;
+  }
+  lookups.sort((a, b) => a - b);
+  const [[sizes]] = await conn.query('SELECT (SELECT COUNT(*) FROM lot) AS lots, (SELECT COUNT(*) FROM lot_provenance) AS prov') as unknown as [[{ lots: number; prov: number }]];
+  await app.close();
+  await conn.end();
+
+  const table = [
+    ['measure', 'result', 'target'],
+    [`receive a ${BATCH_LINES.toLocaleString()}-line batch (one request, service)`, receiveTimes.map((t) => `${(t / 1000).toFixed(2)} s`).join(' / '), '< 2 s'],
+    [`public trace lookup, ${LOOKUPS.toLocaleString()} sequential (avg ${(contributors / codes.length).toFixed(1)} contributors)`, `p50 ${pct(lookups, 50).toFixed(2)} ms, p99 ${pct(lookups, 99).toFixed(2)} ms`, 'p99 < 20 ms'],
+    ['data', `${Number(sizes.lots).toLocaleString()} lots, ${Number(sizes.prov).toLocaleString()} provenance rows`, '1 M lots, 10 M provenance'],
+  ];
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  process.stdout.write(`\n${table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ')).join('\n')}\n`);
+  process.stdout.write('Other processes on this machine (test suites, other benchmarks) may have been running and change these figures.\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
