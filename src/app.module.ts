@@ -6,6 +6,7 @@ import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
 import { IntakeModule } from './intake/intake.module';
 import { OrganizationModule } from './organization/organization.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { UsersModule } from './users/users.module';
 
@@ -13,7 +14,7 @@ import { UsersModule } from './users/users.module';
  * Domain modules. The API serves their controllers; the worker imports them too so their event
  * handlers and timed jobs (registered at module init) exist where the queues are processed.
  */
-export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule];
+export const FEATURE_MODULES = [AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule, LedgerModule];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */
 @Module({

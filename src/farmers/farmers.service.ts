@@ -32,6 +32,7 @@ export type FarmerRef = {
   name: string;
   phone: string;
   usualPointId: string;
+  villageRegionId: string;
   active: boolean;
   hardship: boolean;
   smsConsent: boolean;
@@ -162,11 +163,14 @@ export class FarmersService {
   /** For other modules: the farmer of this company (active or not), or 404 FARMER_NOT_FOUND. */
   async requireFarmerInCompany(companyId: string, farmerId: string, em?: EntityManager): Promise<FarmerRef> {
     const f = await (em ?? this.dataSource.manager).getRepository(FarmerEntity).findOne({
-      select: { id: true, companyId: true, name: true, phone: true, usualPointId: true, active: true, hardship: true, smsConsent: true },
+      select: { id: true, companyId: true, name: true, phone: true, usualPointId: true, villageRegionId: true, active: true, hardship: true, smsConsent: true },
       where: { id: farmerId, companyId },
     });
     if (!f) throw farmerNotFound();
-    return { id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, active: f.active, hardship: f.hardship, smsConsent: f.smsConsent };
+    return {
+      id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, villageRegionId: f.villageRegionId,
+      active: f.active, hardship: f.hardship, smsConsent: f.smsConsent,
+    };
   }
 
   /** For other modules (parcel station): phone → farmer id for the farmers of a company with those phones. */
