@@ -4,6 +4,7 @@ import { FEATURE_MODULES } from './app.module';
 import { CoreModule } from './core.module';
 import { DomainEventsProcessor } from './outbox/domain-events.processor';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner';
+import { PayoutsProcessor } from './payouts/payouts.processor';
 import { TimedJobsProcessor } from './scheduling/timed-jobs.processor';
 import { TimedJobsScheduler } from './scheduling/timed-jobs.scheduler';
 
@@ -15,6 +16,6 @@ import { TimedJobsScheduler } from './scheduling/timed-jobs.scheduler';
  */
 @Module({
   imports: [CoreModule, ScheduleModule.forRoot(), ...FEATURE_MODULES],
-  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor],
+  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor, PayoutsProcessor],
 })
 export class WorkerModule {}

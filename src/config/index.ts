@@ -6,9 +6,10 @@ import { intakeConfig } from './intake.config';
 import { outboxConfig } from './outbox.config';
 import { parcelsConfig } from './parcels.config';
 import { redisConfig } from './redis.config';
+import { settlementConfig } from './settlement.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
-export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig];
+export const allConfigs = [appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, settlementConfig];
 
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
@@ -18,3 +19,4 @@ export type { IntakeConfig } from './intake.config';
 export type { OutboxConfig } from './outbox.config';
 export type { ParcelsConfig } from './parcels.config';
 export type { RedisConfig } from './redis.config';
+export type { SettlementConfig } from './settlement.config';

@@ -4,6 +4,8 @@ export const QUEUES = {
   DOMAIN_EVENTS: 'domain-events',
   /** One job per (timed job, slot); see src/scheduling/. */
   TIMED_JOBS: 'timed-jobs',
+  /** One job per payout (id `payout:<id>`); retried with backoff, each retry asks the provider first. */
+  PAYOUTS: 'payouts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -23,3 +25,6 @@ export const outboxJobId = (outboxId: string) => `outbox-${outboxId}`;
 
 /** Job payload of QUEUES.TIMED_JOBS. */
 export type TimedJobPayload = { jobName: string; slot: string };
+
+/** Job payload of QUEUES.PAYOUTS. */
+export type PayoutJob = { payoutId: string };

@@ -50,3 +50,31 @@ export async function publishChargeback(ds: DataSource, outbox: OutboxService, p
   }));
   return chargebackId;
 }
+
+/** Waits until every committed event is handled and the payout queue is idle (retries included). */
+export async function drainAll(worker: import('@nestjs/common').INestApplicationContext, timeoutMs = 30000): Promise<void> {
+  const { getQueueToken } = await import('@nestjs/bull');
+  const { drainEvents } = await import('./worker');
+  const { QUEUES } = await import('../../src/queues/queue-names');
+  const queue = worker.get<import('bull').Queue>(getQueueToken(QUEUES.PAYOUTS));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await drainEvents(worker, timeoutMs);
+    const counts = await queue.getJobCounts();
+    if (counts.waiting + counts.active + counts.delayed === 0) {
+      await drainEvents(worker, timeoutMs);
+      const again = await queue.getJobCounts();
+      if (again.waiting + again.active + again.delayed === 0) return;
+    }
+    if (Date.now() > deadline) throw new Error(`payouts not drained: ${JSON.stringify(counts)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** No entry in two statements: per account, statement ranges never overlap. */
+export async function assertNoEntryInTwoStatements(ds: DataSource, companyId: string): Promise<void> {
+  const overlaps = await ds.query(
+    `SELECT a.id, b.id AS other FROM payout_statement a JOIN payout_statement b ON a.account_id = b.account_id AND a.id < b.id
+     WHERE a.company_id = ? AND a.from_entry_id < b.through_entry_id AND b.from_entry_id < a.through_entry_id`, [companyId]);
+  if (overlaps.length) throw new Error(`statements overlap: ${JSON.stringify(overlaps)}`);
+}
