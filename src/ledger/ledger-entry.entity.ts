@@ -11,7 +11,9 @@ import { EntryKind, SaleChannel } from './ledger.enums';
  * relies on it (see src/settlement/settlement.service.ts).
  */
 @Entity('ledger_entry')
-@Index('idx_ledger_entry_account', ['accountId', 'id'])
+// Covering for the settlement run and balances: a run reads (account, id range, kind, time, amount)
+// from this index alone, never the rows.
+@Index('idx_ledger_entry_account', ['accountId', 'id', 'kind', 'createdAt', 'amountFen'])
 @Index('idx_ledger_entry_posting', ['postingId'])
 @Index('idx_ledger_entry_company_kind', ['companyId', 'kind', 'createdAt'])
 export class LedgerEntryEntity {

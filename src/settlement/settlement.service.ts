@@ -12,7 +12,7 @@ import { SettlementConfig } from '../config';
 import { isDuplicateKeyError } from '../database/transaction';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
 import { FarmersService } from '../farmers/farmers.service';
-import { AccountType } from '../ledger/ledger.enums';
+import { AccountOwnerType, AccountType } from '../ledger/ledger.enums';
 import { SETTLEABLE_KINDS } from '../ledger/ledger.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { CreateSettlementRunDto, FarmerLedgerQueryDto, ListStatementsQueryDto } from './dto/settlement.dto';
@@ -114,18 +114,20 @@ export class SettlementService {
     ) as { insertId: number | string };
     const runId = String(inserted.insertId);
     const pointFilter = pointIds ? `AND f.usual_point_id IN (${pointIds.map(() => '?').join(', ')})` : '';
-    // The one aggregate pass: per farmer account, everything after its cursor up to the cut-off.
+    // The one aggregate pass: per farmer account, everything after its cursor up to the cut-off. It walks
+    // the farmer accounts in owner order (uq_ledger_account_owner, so no temporary table) and reads each
+    // account's entries from the covering idx_ledger_entry_account alone.
     await em.query(
       `INSERT INTO payout_statement (run_id, company_id, farmer_id, account_id, point_id, from_entry_id, through_entry_id, total_fen, item_count, status)
-       SELECT ?, a.company_id, a.owner_id, a.id, f.usual_point_id, COALESCE(c.settled_through_entry_id, 0), MAX(e.id), SUM(e.amount_fen), COUNT(*), ?
+       SELECT ?, a.company_id, a.owner_id, a.id, MAX(f.usual_point_id), MAX(COALESCE(c.settled_through_entry_id, 0)), MAX(e.id), SUM(e.amount_fen), COUNT(*), ?
        FROM ledger_account a
        JOIN farmer f ON f.id = a.owner_id
        LEFT JOIN settlement_cursor c ON c.account_id = a.id
        JOIN ledger_entry e ON e.account_id = a.id AND e.id > COALESCE(c.settled_through_entry_id, 0)
-       WHERE a.company_id = ? AND a.account_type = ? AND e.created_at <= ? AND e.kind IN (${KINDS_SQL}) ${pointFilter}
-       GROUP BY a.id, a.company_id, a.owner_id, f.usual_point_id, c.settled_through_entry_id
+       WHERE a.company_id = ? AND a.owner_type = ? AND a.account_type = ? AND e.created_at <= ? AND e.kind IN (${KINDS_SQL}) ${pointFilter}
+       GROUP BY a.owner_id, a.id, a.company_id
        HAVING SUM(e.amount_fen) >= ?`,
-      [runId, StatementStatus.PENDING_APPROVAL, companyId, AccountType.FARMER_PAYABLE, cutoffAt, ...(pointIds ?? []), minPayoutFen],
+      [runId, StatementStatus.PENDING_APPROVAL, companyId, AccountOwnerType.FARMER, AccountType.FARMER_PAYABLE, cutoffAt, ...(pointIds ?? []), minPayoutFen],
     );
     await em.query(
       `INSERT INTO settlement_cursor (account_id, company_id, settled_through_entry_id)

@@ -66,7 +66,7 @@ describe('Settlement runs, approval and payouts (e2e)', () => {
     expect(await statementOf(a.id, small.id)).toBeUndefined();
     const detail = await c.agentA.get(`/api/v1/statements/${st.id}`).expect(200);
     expect(detail.body.items.map((i: { amountFen: number; productName: string; quantityBase: number; unitPriceFen: number; channel: string }) =>
-      [i.amountFen, i.productName, i.quantityBase, i.unitPriceFen, i.channel])).toEqual([[6000, '土鸡蛋', 30, 200, 'PURCHASE'], [2000, '土鸡蛋', 10, 200, 'PURCHASE']]);
+      [i.amountFen, i.productName, i.quantityBase, i.unitPriceFen, i.channel]).sort()).toEqual([[2000, '土鸡蛋', 10, 200, 'PURCHASE'], [6000, '土鸡蛋', 30, 200, 'PURCHASE']]);
     expect((await c.agentB.get(`/api/v1/statements/${st.id}`)).status).toBe(404);
 
     expect((await c.agentA.get(`/api/v1/farmers/${big.id}/money`).expect(200)).body).toEqual(

@@ -28,5 +28,7 @@ export async function createTestApp(customize?: (b: TestingModuleBuilder) => Tes
   const dataSource = app.get(DataSource);
   // Each file starts with an empty event queue for its worker's prefix.
   await app.get<Queue>(getQueueToken(QUEUES.DOMAIN_EVENTS)).obliterate({ force: true });
+  // Payout job ids are `payout:<id>`; ids restart with each recreated test database.
+  await app.get<Queue>(getQueueToken(QUEUES.PAYOUTS)).obliterate({ force: true });
   return { app, dataSource, http: app.getHttpServer(), close: () => app.close() };
 }
