@@ -22,5 +22,7 @@ module.exports = {
       testTimeout: 60000,
     },
   ],
+  // Jest reads testTimeout from the root config only (the project-level value above is ignored).
+  testTimeout: 60000,
   maxWorkers: process.env.JEST_MAX_WORKERS ? Number(process.env.JEST_MAX_WORKERS) : 2,
 };

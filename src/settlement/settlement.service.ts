@@ -13,7 +13,7 @@ import { isDuplicateKeyError } from '../database/transaction';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
 import { FarmersService } from '../farmers/farmers.service';
 import { AccountOwnerType, AccountType } from '../ledger/ledger.enums';
-import { SETTLEABLE_KINDS } from '../ledger/ledger.service';
+import { LedgerService, SETTLEABLE_KINDS } from '../ledger/ledger.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { CreateSettlementRunDto, FarmerLedgerQueryDto, ListStatementsQueryDto } from './dto/settlement.dto';
 import { PayoutStatementEntity, StatementStatus } from './payout-statement.entity';
@@ -72,6 +72,7 @@ export class SettlementService {
     private readonly dataSource: DataSource,
     private readonly config: ConfigService,
     private readonly farmers: FarmersService,
+    private readonly ledger: LedgerService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
   ) {}
@@ -315,9 +316,7 @@ export class SettlementService {
     await this.assertFarmerVisible(actor, farmerId);
     const from = query.from ? new Date(query.from) : new Date(0);
     const to = query.to ? new Date(query.to) : new Date(Date.now() + 1000);
-    const [acc] = await this.dataSource.query(
-      `SELECT id FROM ledger_account WHERE company_id = ? AND owner_type = 'FARMER' AND owner_id = ? AND account_type = ?`,
-      [actor.companyId, farmerId, AccountType.FARMER_PAYABLE]);
+    const acc = await this.ledger.findFarmerAccount(actor.companyId, farmerId);
     if (!acc) return { farmerId, from, to, openingBalanceFen: 0, closingBalanceFen: 0, lines: [] };
     const [opening] = await this.dataSource.query('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM ledger_entry WHERE account_id = ? AND created_at < ?', [acc.id, from]);
     const lines = await this.entryViews('e.account_id = ? AND e.created_at >= ? AND e.created_at < ?', [acc.id, from, to]);
