@@ -9,7 +9,10 @@ import { HealthModule } from './health/health.module';
 import { IntakeModule } from './intake/intake.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationModule } from './organization/organization.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
+import { PayoutsModule } from './payouts/payouts.module';
+import { SettlementModule } from './settlement/settlement.module';
 import { UsersModule } from './users/users.module';
 import { WarehouseModule } from './warehouse/warehouse.module';
 
@@ -19,7 +22,7 @@ import { WarehouseModule } from './warehouse/warehouse.module';
  */
 export const FEATURE_MODULES = [
   AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule,
-  BatchingModule, WarehouseModule, NotificationsModule, FarmerAppModule,
+  BatchingModule, WarehouseModule, LedgerModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
 ];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */

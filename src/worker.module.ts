@@ -5,6 +5,7 @@ import { CoreModule } from './core.module';
 import { NotificationsProcessor } from './notifications/notifications.processor';
 import { DomainEventsProcessor } from './outbox/domain-events.processor';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner';
+import { PayoutsProcessor } from './payouts/payouts.processor';
 import { TimedJobsProcessor } from './scheduling/timed-jobs.processor';
 import { TimedJobsScheduler } from './scheduling/timed-jobs.scheduler';
 
@@ -16,6 +17,6 @@ import { TimedJobsScheduler } from './scheduling/timed-jobs.scheduler';
  */
 @Module({
   imports: [CoreModule, ScheduleModule.forRoot(), ...FEATURE_MODULES],
-  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor, NotificationsProcessor],
+  providers: [OutboxRelayRunner, DomainEventsProcessor, TimedJobsScheduler, TimedJobsProcessor, NotificationsProcessor, PayoutsProcessor],
 })
 export class WorkerModule {}

@@ -1,4 +1,4 @@
-import { addFen, fen, formatYuan, lineAmountFen } from './money';
+import { addFen, fen, formatYuan, lineAmountFen, percentOfFen } from './money';
 
 describe('money', () => {
   describe('fen', () => {
@@ -35,5 +35,21 @@ describe('money', () => {
       expect(formatYuan(5)).toBe('0.05');
       expect(formatYuan(-150)).toBe('-1.50');
     });
+  });
+});
+
+describe('percentOfFen', () => {
+  it('should take basis points of an amount and round half up once', () => {
+    // 5 % of 5450 fen = 272.5 → 273
+    expect(percentOfFen(5450, 500)).toBe(273);
+    expect(percentOfFen(5449, 500)).toBe(272);
+    expect(percentOfFen(-5450, 500)).toBe(-273);
+    expect(percentOfFen(1000, 0)).toBe(0);
+    expect(percentOfFen(Number.MAX_SAFE_INTEGER, 10_000)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('should refuse fractional or negative basis points', () => {
+    expect(() => percentOfFen(100, 1.5)).toThrow(RangeError);
+    expect(() => percentOfFen(100, -1)).toThrow(RangeError);
   });
 });

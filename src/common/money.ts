@@ -33,3 +33,12 @@ export function formatYuan(amount: number): string {
   const abs = Math.abs(v);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/**
+ * `basisPoints` / 10,000 of an amount (1 bp = 0.01 %), rounded half up (away from zero for
+ * negatives) exactly once, in BigInt arithmetic. Commission and collective shares use it.
+ */
+export function percentOfFen(amount: number, basisPoints: number): Fen {
+  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0) throw new RangeError('basis points must be a non-negative safe integer');
+  return lineAmountFen(amount, basisPoints, 10_000);
+}

@@ -6,12 +6,14 @@ import { intakeConfig } from './intake.config';
 import { outboxConfig } from './outbox.config';
 import { parcelsConfig } from './parcels.config';
 import { redisConfig } from './redis.config';
+import { settlementConfig } from './settlement.config';
 import { smsConfig } from './sms.config';
 import { warehouseConfig } from './warehouse.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
 export const allConfigs = [
-  appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig, smsConfig,
+  appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig,
+  settlementConfig, smsConfig,
 ];
 
 export type { AppConfig } from './app.config';
@@ -22,5 +24,6 @@ export type { IntakeConfig } from './intake.config';
 export type { OutboxConfig } from './outbox.config';
 export type { ParcelsConfig } from './parcels.config';
 export type { RedisConfig } from './redis.config';
+export type { SettlementConfig } from './settlement.config';
 export type { SmsConfig, SmsProviderName } from './sms.config';
 export type { TransitLossBearer, WarehouseConfig } from './warehouse.config';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAtColumn, IdColumn, RefColumn, UpdatedAtColumn } from '../database/columns';
+import { CreatedAtColumn, DateTimeColumn, IdColumn, RefColumn, UpdatedAtColumn } from '../database/columns';
 
 export enum PayoutMethod {
   BANK_CARD = 'BANK_CARD',
@@ -48,6 +48,9 @@ export class FarmerEntity {
   @Column({ type: 'varchar', length: 128, nullable: true, default: null }) payoutAccountCipher: string | null;
 
   @Column({ type: 'char', length: 4, nullable: true, default: null }) payoutAccountLast4: string | null;
+
+  /** When an admin confirmed the payout details (e.g. a test transfer); cleared whenever they change. */
+  @DateTimeColumn({ nullable: true, default: null }) payoutVerifiedAt: Date | null;
 
   @Column({ default: false }) smsConsent: boolean;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
@@ -40,5 +40,13 @@ export class FarmersController {
   @ApiOperation({ summary: '修改农户（含停用 active=false）Update a farmer' })
   update(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Body() dto: UpdateFarmerDto): Promise<FarmerDto> {
     return this.farmers.update(actor, id, dto);
+  }
+
+  @Post(':id/payout-verification')
+  @HttpCode(200)
+  @Roles(Role.ADMIN)
+  @ApiOperation({ summary: '核实收款信息（仅管理员；修改收款信息后须重新核实）Mark payout details verified' })
+  verifyPayout(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string): Promise<FarmerDto> {
+    return this.farmers.verifyPayout(actor, id);
   }
 }

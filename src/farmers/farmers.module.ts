@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { CryptoConfig } from '../config';
 import { OrganizationModule } from '../organization/organization.module';
+import { FarmerPayoutGuard } from './farmer-payout-guard';
 import { FarmersController } from './farmers.controller';
 import { FARMER_CIPHER, FarmersService } from './farmers.service';
 
@@ -12,6 +13,7 @@ import { FARMER_CIPHER, FarmersService } from './farmers.service';
   controllers: [FarmersController],
   providers: [
     FarmersService,
+    FarmerPayoutGuard,
     {
       provide: FARMER_CIPHER,
       inject: [ConfigService],
@@ -21,6 +23,6 @@ import { FARMER_CIPHER, FarmersService } from './farmers.service';
       },
     },
   ],
-  exports: [FarmersService],
+  exports: [FarmersService, FarmerPayoutGuard],
 })
 export class FarmersModule {}

@@ -18,6 +18,7 @@ import { FarmerDto } from './dto/farmer.dto';
 import { ListFarmersQueryDto } from './dto/list-farmers-query.dto';
 import { PayoutDto } from './dto/payout.dto';
 import { UpdateFarmerDto } from './dto/update-farmer.dto';
+import { FarmerPayoutGuard } from './farmer-payout-guard';
 import { FarmerEntity, PayoutMethod } from './farmer.entity';
 import { isValidIdNumber } from './id-number';
 
@@ -32,6 +33,7 @@ export type FarmerRef = {
   name: string;
   phone: string;
   usualPointId: string;
+  villageRegionId: string;
   active: boolean;
   hardship: boolean;
   smsConsent: boolean;
@@ -47,12 +49,13 @@ function seesFullPhone(actor: Principal, farmer: FarmerEntity): boolean {
 
 /** Farmer registry (农户): registration, lookup with masking, and the farmer view other modules use. */
 const FARMER_REF_COLUMNS = {
-  id: true, companyId: true, name: true, phone: true, usualPointId: true, active: true, hardship: true, smsConsent: true, familyPhone: true,
+  id: true, companyId: true, name: true, phone: true, usualPointId: true, villageRegionId: true, active: true, hardship: true,
+  smsConsent: true, familyPhone: true,
 } as const;
 
 function toFarmerRef(f: FarmerEntity): FarmerRef {
   return {
-    id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, active: f.active,
+    id: f.id, companyId: f.companyId, name: f.name, phone: f.phone, usualPointId: f.usualPointId, villageRegionId: f.villageRegionId, active: f.active,
     hardship: f.hardship, smsConsent: f.smsConsent, familyPhone: f.familyPhone,
   };
 }
@@ -66,6 +69,7 @@ export class FarmersService {
     private readonly points: CommercePointsService,
     private readonly regions: RegionsService,
     @Inject(FARMER_CIPHER) private readonly cipher: FieldCipher,
+    private readonly payoutGuard: FarmerPayoutGuard,
   ) {}
 
   toDto(actor: Principal, f: FarmerEntity): FarmerDto {
@@ -74,6 +78,7 @@ export class FarmersService {
       id: f.id, companyId: f.companyId, name: f.name, phone: full ? f.phone : (maskPhone(f.phone) as string), phoneMasked: !full,
       villageRegionId: f.villageRegionId, usualPointId: f.usualPointId, idNumberLast4: f.idNumberLast4,
       payout: { method: f.payoutMethod, bankName: f.payoutBankName, accountMasked: maskAccount(f.payoutAccountLast4) },
+      payoutVerifiedAt: f.payoutVerifiedAt ?? null,
       smsConsent: f.smsConsent, familyPhone: full ? f.familyPhone : maskPhone(f.familyPhone),
       hardship: f.hardship, showNameOnTrace: f.showNameOnTrace, active: f.active, createdAt: f.createdAt, updatedAt: f.updatedAt,
     };
@@ -123,6 +128,15 @@ export class FarmersService {
         await this.points.requireActivePointForAction(actor, dto.usualPointId, em);
       }
       const values = await this.checkedValues(dto);
+      if (dto.payout) {
+        // The farmer row is locked; a payout is issued only under the same lock (PayoutsService).
+        if (await this.payoutGuard.hasPayoutInFlight(em, id)) {
+          throw new ConflictError('FARMER_PAYOUT_IN_FLIGHT', '该农户有正在处理的打款，请待其完成后再修改收款信息',
+            'A payout to this farmer is in flight; change the payout details after it completes',
+            [{ field: 'payout', message: '打款处理中', messageEn: 'payout in flight' }]);
+        }
+        values.payoutVerifiedAt = null;
+      }
       const changes: Partial<FarmerEntity> = { ...values };
       for (const key of ['name', 'phone', 'villageRegionId', 'usualPointId', 'smsConsent', 'familyPhone', 'hardship', 'showNameOnTrace', 'active'] as const) {
         if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
@@ -194,6 +208,35 @@ export class FarmersService {
     if (!MOBILE_PHONE.test(phone)) return [];
     const rows = await this.dataSource.getRepository(FarmerEntity).find({ select: FARMER_REF_COLUMNS, where: { phone, active: true }, order: { id: 'ASC' } });
     return rows.map(toFarmerRef);
+  }
+
+  /** Marks the farmer's payout details as verified (admin), e.g. after a confirmed test transfer. */
+  async verifyPayout(actor: Principal, id: string): Promise<FarmerDto> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(FarmerEntity);
+      const farmer = await repo.findOne({ where: { id, companyId: actor.companyId }, lock: { mode: 'pessimistic_write' } });
+      if (!farmer) throw farmerNotFound();
+      const verifiedAt = new Date();
+      await repo.update({ id }, { payoutVerifiedAt: verifiedAt });
+      await this.audit.record(em, actor, { entityType: 'farmer', entityId: id, action: 'verify_payout', before: { payoutVerifiedAt: farmer.payoutVerifiedAt }, after: { payoutVerifiedAt: verifiedAt } });
+      return this.toDto(actor, { ...farmer, payoutVerifiedAt: verifiedAt });
+    });
+  }
+
+  /**
+   * For the payouts module: the farmer's payout details with the account number decrypted, the
+   * farmer row locked FOR UPDATE in the caller's transaction (so the details cannot change while
+   * a payout is being issued). 404 outside the company.
+   */
+  async lockPayoutTarget(em: EntityManager, companyId: string, farmerId: string): Promise<{
+    farmerId: string; name: string; usualPointId: string; method: PayoutMethod; bankName: string | null; accountNumber: string | null; verified: boolean;
+  }> {
+    const f = await em.getRepository(FarmerEntity).findOne({ where: { id: farmerId, companyId }, lock: { mode: 'pessimistic_write' } });
+    if (!f) throw farmerNotFound();
+    return {
+      farmerId: f.id, name: f.name, usualPointId: f.usualPointId, method: f.payoutMethod, bankName: f.payoutBankName,
+      accountNumber: f.payoutAccountCipher ? this.cipher.decrypt(f.payoutAccountCipher) : null, verified: !!f.payoutVerifiedAt,
+    };
   }
 
   /** For other modules (parcel station): phone → farmer id for the farmers of a company with those phones. */

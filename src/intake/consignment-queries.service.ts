@@ -149,5 +149,12 @@ export class ConsignmentQueriesService {
       }),
     };
   }
-}
 
+  /** For the ledger: who took in a consignment, where and for which company (null if unknown). */
+  async ledgerContext(consignmentId: string, em?: EntityManager): Promise<{ companyId: string; pointId: string; farmerId: string; createdBy: string } | null> {
+    const c = await (em ?? this.dataSource.manager).getRepository(ConsignmentEntity).findOne({
+      select: { id: true, companyId: true, pointId: true, farmerId: true, createdBy: true }, where: { id: consignmentId },
+    });
+    return c ? { companyId: c.companyId, pointId: c.pointId, farmerId: c.farmerId, createdBy: c.createdBy } : null;
+  }
+}

@@ -30,4 +30,16 @@ export class OutboxService {
       );
     }
   }
+
+  /**
+   * Set-based publishing for bulk work (a settlement run's statements): one event per row of
+   * `select`, which must return the columns `aggregate_id` and `payload` (a JSON value).
+   */
+  async publishFromSelect(em: EntityManager, eventType: string, aggregateType: string, select: string, params: unknown[]): Promise<void> {
+    await em.query(
+      `INSERT INTO outbox_event (event_type, aggregate_type, aggregate_id, payload, status, relay_attempts)
+       SELECT ?, ?, src.aggregate_id, src.payload, ?, 0 FROM (${select}) src`,
+      [eventType, aggregateType, OutboxStatus.PENDING, ...params],
+    );
+  }
 }

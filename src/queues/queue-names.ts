@@ -6,6 +6,8 @@ export const QUEUES = {
   TIMED_JOBS: 'timed-jobs',
   /** One job per SMS message (job id `sms-<message id>`); see src/notifications/. */
   SMS: 'sms',
+  /** One job per payout (id `payout:<id>`); retried with backoff, each retry asks the provider first. */
+  PAYOUTS: 'payouts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -31,3 +33,5 @@ export type SmsJobPayload = { messageId: string };
 
 /** Stable Bull job id of an SMS message; a deferral adds `-d<n>` so the new delayed job is distinct. */
 export const smsJobId = (messageId: string, deferral = 0) => (deferral ? `sms-${messageId}-d${deferral}` : `sms-${messageId}`);
+/** Job payload of QUEUES.PAYOUTS. */
+export type PayoutJob = { payoutId: string };

@@ -29,5 +29,7 @@ export async function createTestApp(customize?: (b: TestingModuleBuilder) => Tes
   // Each file starts with an empty event queue for its worker's prefix.
   await app.get<Queue>(getQueueToken(QUEUES.DOMAIN_EVENTS)).obliterate({ force: true });
   await app.get<Queue>(getQueueToken(QUEUES.SMS)).obliterate({ force: true });
+  // Payout job ids are `payout:<id>`; ids restart with each recreated test database.
+  await app.get<Queue>(getQueueToken(QUEUES.PAYOUTS)).obliterate({ force: true });
   return { app, dataSource, http: app.getHttpServer(), close: () => app.close() };
 }

@@ -14,10 +14,14 @@ import { WorkerModule } from '../../src/worker.module';
 export async function startWorker(customize?: (b: TestingModuleBuilder) => TestingModuleBuilder): Promise<INestApplicationContext> {
   let builder = Test.createTestingModule({ imports: [WorkerModule] });
   if (customize) builder = customize(builder);
+  const started = new Date();
   const ctx = await builder.compile();
   await ctx.init();
+  startedAt.set(ctx, started);
   return ctx;
 }
+
+const startedAt = new WeakMap<INestApplicationContext, Date>();
 
 export async function drainEvents(worker: INestApplicationContext, timeoutMs = 20000): Promise<void> {
   const ds = worker.get(DataSource);
@@ -48,8 +52,11 @@ export async function drainSms(worker: INestApplicationContext, timeoutMs = 2000
   const ds = worker.get(DataSource);
   const queue = worker.get<Queue>(getQueueToken(QUEUES.SMS));
   const deadline = Date.now() + timeoutMs;
+  // Only this worker's messages: earlier test files on the same database may have left rows whose
+  // jobs were cleared with their queue, and those will never be sent.
+  const since = new Date((startedAt.get(worker) ?? new Date(0)).getTime() - 1000);
   for (;;) {
-    const [{ open }] = await ds.query(`SELECT COUNT(*) AS open FROM sms_message WHERE status IN ('PENDING', 'RETRYING')`);
+    const [{ open }] = await ds.query(`SELECT COUNT(*) AS open FROM sms_message WHERE status IN ('PENDING', 'RETRYING') AND created_at >= ?`, [since]);
     const counts = await queue.getJobCounts();
     if (Number(open) === 0 && counts.waiting + counts.active === 0) return;
     if (Date.now() > deadline) throw new Error(`sms not drained: ${open} open, ${JSON.stringify(counts)}`);

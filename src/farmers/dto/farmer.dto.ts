@@ -18,6 +18,7 @@ export class FarmerDto {
   @ApiProperty() usualPointId: string;
   @ApiPropertyOptional({ nullable: true }) idNumberLast4: string | null;
   @ApiProperty({ type: FarmerPayoutView }) payout: FarmerPayoutView;
+  @ApiPropertyOptional({ nullable: true, description: '收款信息核实时间；修改收款信息后清空 when the payout details were verified' }) payoutVerifiedAt: Date | null;
   @ApiProperty() smsConsent: boolean;
   @ApiProperty({ nullable: true, type: String, description: '家属手机号（非本人及其代办员时打码）' }) familyPhone: string | null;
   @ApiProperty() hardship: boolean;

@@ -1,0 +1,178 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { RuleViolationError } from '../common/errors/domain-error';
+import { isDuplicateKeyError } from '../database/transaction';
+import { aggregateToNumber } from '../database/transformers/bigint.transformer';
+import { AccountOwnerType, AccountType, EntryKind, SaleChannel } from './ledger.enums';
+
+/** One line of a posting: an amount on one account, with what a farmer's statement shows. */
+export type PostingLine = {
+  accountId: string;
+  /** signed integer fen */
+  amountFen: number;
+  /** defaults to the posting's kind (an earning posting also carries COMMISSION lines) */
+  kind?: EntryKind;
+  pointId?: string | null;
+  productId?: string | null;
+  gradeCode?: string | null;
+  quantityBase?: number | null;
+  unitPriceFen?: number | null;
+  priceUnitSizeBase?: number | null;
+  channel?: SaleChannel | null;
+  occurredAt?: Date | null;
+  description?: string | null;
+};
+
+export type PostingInput = {
+  companyId: string;
+  /** unique key of the business fact: the same fact never posts twice */
+  sourceKey: string;
+  kind: EntryKind;
+  lines: PostingLine[];
+  reason?: string | null;
+  meta?: Record<string, unknown> | null;
+  createdBy?: string | null;
+  reversesPostingId?: string | null;
+};
+
+export type PostingResult = { postingId: string; created: boolean };
+
+type ResultHeader = { insertId: number | string; affectedRows: number };
+
+/** Entry kinds a settlement statement collects from a farmer's account (payouts are the settlement itself). */
+export const SETTLEABLE_KINDS: readonly EntryKind[] = [
+  EntryKind.EARNING, EntryKind.CHARGEBACK, EntryKind.ADJUSTMENT, EntryKind.REVERSAL, EntryKind.PAYOUT_REVERSAL,
+];
+
+/**
+ * The double-entry ledger. `post` works inside the caller's transaction, so other modules
+ * (intake events here, sales later, payouts) post in the same commit as their own change.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly logger = new Logger(LedgerService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Posts balanced entries once per source key. A duplicate source key is a no-op that returns
+   * the existing posting. Lines must sum to zero. Balances are updated with
+   * `balance_fen = balance_fen + ?` in ascending account id order (the row locks are taken in one
+   * fixed order, so concurrent postings cannot deadlock on each other's accounts), and only then are
+   * the entries inserted: per account, entry ids therefore grow in commit order.
+   */
+  async post(em: EntityManager, input: PostingInput): Promise<PostingResult> {
+    assertBalanced(input);
+    let postingId: string;
+    try {
+      const res = await em.query(
+        `INSERT INTO ledger_posting (company_id, source_key, kind, reverses_posting_id, reason, meta, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [input.companyId, input.sourceKey, input.kind, input.reversesPostingId ?? null, input.reason ?? null,
+          input.meta ? JSON.stringify(input.meta) : null, input.createdBy ?? null],
+      ) as ResultHeader;
+      postingId = String(res.insertId);
+    } catch (err) {
+      // The same fact posted before (or by a concurrent delivery that committed first): a no-op.
+      // A failed statement leaves the caller's transaction usable in MySQL/MariaDB.
+      if (!isDuplicateKeyError(err)) throw err;
+      const [existing] = await em.query('SELECT id FROM ledger_posting WHERE source_key = ?', [input.sourceKey]) as Array<{ id: string }>;
+      return { postingId: String(existing.id), created: false };
+    }
+
+    const deltas = new Map<string, number>();
+    for (const l of input.lines) deltas.set(l.accountId, (deltas.get(l.accountId) ?? 0) + l.amountFen);
+    const ordered = [...deltas.entries()].sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    for (const [accountId, delta] of ordered) {
+      const updated = await em.query(
+        'UPDATE ledger_account SET balance_fen = balance_fen + ? WHERE id = ? AND company_id = ?',
+        [delta, accountId, input.companyId],
+      ) as ResultHeader;
+      if (updated.affectedRows !== 1) throw new Error(`ledger account ${accountId} not found in company ${input.companyId}`);
+    }
+    await em.query(
+      `INSERT INTO ledger_entry (posting_id, company_id, account_id, kind, amount_fen, point_id, product_id, grade_code,
+         quantity_base, unit_price_fen, price_unit_size_base, channel, occurred_at, description)
+       VALUES ${input.lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      input.lines.flatMap((l) => [
+        postingId, input.companyId, l.accountId, l.kind ?? input.kind, l.amountFen, l.pointId ?? null, l.productId ?? null,
+        l.gradeCode ?? null, l.quantityBase ?? null, l.unitPriceFen ?? null, l.priceUnitSizeBase ?? null, l.channel ?? null,
+        l.occurredAt ?? null, l.description ?? null,
+      ]),
+    );
+    this.logger.debug({ postingId, sourceKey: input.sourceKey, kind: input.kind }, 'ledger posting');
+    return { postingId, created: true };
+  }
+
+  /**
+   * Posts the exact negation of an earlier posting (every entry, on the same accounts) under its own
+   * source key. Returns null when the original has not been posted (yet).
+   */
+  async reverse(em: EntityManager, originalSourceKey: string, reversalSourceKey: string, reason: string, createdBy: string | null = null): Promise<PostingResult | null> {
+    const [original] = await em.query('SELECT id, company_id FROM ledger_posting WHERE source_key = ?', [originalSourceKey]) as Array<{ id: string; company_id: string }>;
+    if (!original) return null;
+    const entries = await em.query(
+      `SELECT account_id, amount_fen, point_id, product_id, grade_code, quantity_base, unit_price_fen, price_unit_size_base, channel, occurred_at
+       FROM ledger_entry WHERE posting_id = ? ORDER BY id`, [original.id],
+    ) as Array<Record<string, string | null | Date>>;
+    return this.post(em, {
+      companyId: String(original.company_id), sourceKey: reversalSourceKey, kind: EntryKind.REVERSAL, reason,
+      reversesPostingId: String(original.id), createdBy,
+      lines: entries.map((e) => ({
+        accountId: String(e.account_id), amountFen: -aggregateToNumber(e.amount_fen),
+        pointId: e.point_id as string | null, productId: e.product_id as string | null, gradeCode: e.grade_code as string | null,
+        quantityBase: e.quantity_base === null ? null : -aggregateToNumber(e.quantity_base),
+        unitPriceFen: e.unit_price_fen === null ? null : aggregateToNumber(e.unit_price_fen),
+        priceUnitSizeBase: e.price_unit_size_base === null ? null : Number(e.price_unit_size_base),
+        channel: e.channel as SaleChannel | null, occurredAt: e.occurred_at as Date | null,
+        description: `冲正 reversal of ${originalSourceKey}`,
+      })),
+    });
+  }
+
+  /** The account of an owner, created on demand (unique per company, owner and type). Use inside a transaction. */
+  async accountFor(em: EntityManager, companyId: string, ownerType: AccountOwnerType, ownerId: string, accountType: AccountType): Promise<string> {
+    const res = await em.query(
+      `INSERT INTO ledger_account (company_id, owner_type, owner_id, account_type, balance_fen) VALUES (?, ?, ?, ?, 0)
+       ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
+      [companyId, ownerType, ownerId, accountType],
+    ) as ResultHeader;
+    return String(res.insertId);
+  }
+
+  companyAccount(em: EntityManager, companyId: string, accountType: AccountType): Promise<string> {
+    return this.accountFor(em, companyId, AccountOwnerType.COMPANY, '0', accountType);
+  }
+
+  farmerAccount(em: EntityManager, companyId: string, farmerId: string): Promise<string> {
+    return this.accountFor(em, companyId, AccountOwnerType.FARMER, farmerId, AccountType.FARMER_PAYABLE);
+  }
+
+  /** A farmer's payable account id and maintained balance, or null if nothing was ever posted to it. */
+  async findFarmerAccount(companyId: string, farmerId: string, em?: EntityManager): Promise<{ id: string; balanceFen: number } | null> {
+    const [row] = await (em ?? this.dataSource.manager).query(
+      `SELECT id, balance_fen FROM ledger_account WHERE company_id = ? AND owner_type = ? AND owner_id = ? AND account_type = ?`,
+      [companyId, AccountOwnerType.FARMER, farmerId, AccountType.FARMER_PAYABLE],
+    ) as Array<{ id: string; balance_fen: string }>;
+    return row ? { id: String(row.id), balanceFen: aggregateToNumber(row.balance_fen) } : null;
+  }
+
+  /** Is there a posting with this source key? */
+  async hasPosting(sourceKey: string, em?: EntityManager): Promise<boolean> {
+    const rows = await (em ?? this.dataSource.manager).query('SELECT 1 FROM ledger_posting WHERE source_key = ?', [sourceKey]);
+    return rows.length > 0;
+  }
+}
+
+function assertBalanced(input: PostingInput): void {
+  if (input.lines.length === 0) throw new Error(`posting ${input.sourceKey} has no lines`);
+  if (!input.sourceKey || input.sourceKey.length > 120) throw new Error('source key must be 1-120 characters');
+  let sum = 0n;
+  for (const l of input.lines) {
+    if (!Number.isSafeInteger(l.amountFen)) throw new RangeError(`amount must be integer fen, got ${l.amountFen}`);
+    sum += BigInt(l.amountFen);
+  }
+  if (sum !== 0n) {
+    throw new RuleViolationError('LEDGER_POSTING_UNBALANCED', '记账分录借贷不平', `Posting ${input.sourceKey} does not sum to zero (${sum})`);
+  }
+}
