@@ -49,3 +49,14 @@ export async function openBenchDatabase(db: string, reseed: boolean): Promise<Co
   await ds.destroy();
   return createConnection({ ...server, database: db, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
 }
+
+/**
+ * Demo-only secrets every benchmark's app needs to boot (never used outside a bench database).
+ * Variables already set in the environment win.
+ */
+export const BENCH_SECRETS: Record<string, string> = {
+  JWT_SECRET: process.env.JWT_SECRET ?? 'bench-only-secret-0123456789abcdef0123456789',
+  FIELD_ENCRYPTION_KEY: process.env.FIELD_ENCRYPTION_KEY ?? 'YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=',
+  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? 'YmVuY2gtb25seS1ibGluZC1pbmRleC0wMTIzNDU2Nzg=',
+  SMS_WEBHOOK_SECRET: process.env.SMS_WEBHOOK_SECRET ?? 'bench-only-sms-webhook-secret-0123',
+};

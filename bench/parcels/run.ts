@@ -13,7 +13,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
-import { flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
+import { BENCH_SECRETS, flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
 
 const PARCELS = flag('parcels', 5_000_000);
 const MANIFEST_ROWS = flag('manifest', 100_000);
@@ -27,8 +27,7 @@ const YEAR = 2025;
 
 Object.assign(process.env, {
   DB_NAME: DB, QUEUE_PREFIX: 'bench_parcels', LOG_LEVEL: 'warn',
-  JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-0123456789abcdef0123456789abcdef',
-  SMS_WEBHOOK_SECRET: 'bench-only-sms-webhook-secret-0123',
+  ...BENCH_SECRETS,
   PARCELS_MANIFEST_MAX_ROWS: String(Math.max(MANIFEST_ROWS, 1)),
 });
 

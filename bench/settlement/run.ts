@@ -19,6 +19,7 @@ import { NestFactory } from '@nestjs/core';
 import { Connection, createConnection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { DataSource } from 'typeorm';
+import { BENCH_SECRETS } from '../support';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -34,9 +35,7 @@ const ROWS_PER_STATEMENT = 5_000;
 
 Object.assign(process.env, {
   DB_NAME: DB, QUEUE_PREFIX: 'bench_settle', LOG_LEVEL: 'warn',
-  JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-0123456789abcdef0123456789abcdef',
-  FIELD_ENCRYPTION_KEY: process.env.FIELD_ENCRYPTION_KEY ?? 'YmVuY2gtZmllbGQtZW5jcnlwdGlvbi1rZXktMzJieXQ=',
-  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? 'YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAxMjM0NTY3ODk=',
+  ...BENCH_SECRETS,
   SETTLEMENT_MIN_PAYOUT_FEN: '1',
 });
 

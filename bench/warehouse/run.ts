@@ -16,7 +16,7 @@ import { randomUUID } from 'crypto';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { newTraceCode } from '../../src/warehouse/trace-code';
-import { flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
+import { BENCH_SECRETS, flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
 
 const LOTS = flag('lots', 1_000_000);
 const PROVENANCE = flag('provenance', 10_000_000);
@@ -32,9 +32,7 @@ const LINES = Math.max(BATCH_LINES * 2, Math.ceil(PROVENANCE / 10));
 
 Object.assign(process.env, {
   DB_NAME: DB, QUEUE_PREFIX: 'bench_wh', LOG_LEVEL: 'warn',
-  JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-0123456789abcdef0123456789abcdef',
-  FIELD_ENCRYPTION_KEY: process.env.FIELD_ENCRYPTION_KEY ?? 'YmVuY2gtZmllbGQtZW5jcnlwdGlvbi1rZXktMzJieXQ=',
-  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? 'YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAxMjM0NTY3ODk=',
+  ...BENCH_SECRETS,
 });
 
 
@@ -92,9 +90,21 @@ async function seed(conn: Connection): Promise<Seeded> {
      VALUES (?, ?, ?, ?, 'PACKING', ?, 0, 0, 0, NOW(3), ?)`, [companyId, warehouseId, randomUUID(), 'x'.repeat(64), productId, userId]);
   const [[{ id: lotBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM lot') as unknown as [[{ id: number }]];
   const best = new Date(Date.now() + 180 * 86400_000).toISOString().slice(0, 10);
-  await bulk(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at'],
-    LOTS, (i) => [lotBase + i, companyId, warehouseId, skuId, productId, processingId, `LB-${i}`, newTraceCode(), 20, 20, captured, best, captured]);
   const perLot = Math.max(1, Math.round(PROVENANCE / LOTS));
+  // The public trace summary each lot gets at packing (src/warehouse/public-trace-summary.ts), for the same contributors as its provenance rows below.
+  const intakeDay = new Date(captured.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const summaryOf = (lot: number) => JSON.stringify({
+    contributors: Array.from({ length: perLot }, (_, k) => {
+      const line = (lot * 7 + k * 131) % LINES;
+      const f = Math.floor(line / 2) % FARMERS;
+      return {
+        farmerId: String(Number(farmerBase) + f), maskedName: `${surnames[f % 10]}**`, village: `第${(f % VILLAGES) + 1}村`, intakeDate: intakeDay,
+        quantityBase: 500, qc: { grades: ['A'], checklist: { seal: true }, checkedDate: intakeDay },
+      };
+    }),
+  });
+  await bulk(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at', 'public_trace'],
+    LOTS, (i) => [lotBase + i, companyId, warehouseId, skuId, productId, processingId, `LB-${i}`, newTraceCode(), 20, 20, captured, best, captured, summaryOf(i)]);
   await bulk(conn, 'lot_provenance', ['lot_id', 'consignment_line_id', 'farmer_id', 'batch_item_id', 'quantity_base'],
     PROVENANCE, (i) => {
       const lot = Math.floor(i / perLot) % LOTS;
@@ -124,6 +134,12 @@ async function main(): Promise<void> {
   const conn = await openBenchDatabase(DB, RESEED);
   const [[counts]] = await conn.query('SELECT (SELECT COUNT(*) FROM lot) AS lots, (SELECT COUNT(*) FROM lot_provenance) AS prov') as unknown as [[{ lots: number; prov: number }]];
   let s: Seeded;
+  // Data seeded before lots carried their public trace summary is not representative: reseed it.
+  const [[{ unsummarised }]] = await conn.query('SELECT COUNT(*) AS unsummarised FROM (SELECT id FROM lot WHERE public_trace IS NULL LIMIT 1) x') as unknown as [[{ unsummarised: number }]];
+  if (Number(unsummarised) > 0 && !RESEED) {
+    log('seeded lots have no public trace summary (seeded by an older version): run again with --reseed');
+    process.exit(1);
+  }
   if (Number(counts.lots) >= LOTS && Number(counts.prov) >= PROVENANCE) {
     log(`reusing seeded data: ${Number(counts.lots).toLocaleString()} lots, ${Number(counts.prov).toLocaleString()} provenance rows`);
     const [[row]] = await conn.query(

@@ -1,3 +1,4 @@
+import type { PublicTraceSummary } from './public-trace-summary';
 import { Column, Entity, Index } from 'typeorm';
 import { CreatedAtColumn, DateTimeColumn, IdColumn, RefColumn, UpdatedAtColumn } from '../database/columns';
 
@@ -28,6 +29,9 @@ export class LotEntity {
   @Column({ type: 'varchar', length: 32, nullable: true, default: null }) lotNo: string | null;
 
   @Column({ type: 'char', length: 12 }) traceCode: string;
+
+  /** What the public trace page shows of the lot's origins, written when it is packed (see public-trace-summary.ts). */
+  @Column({ type: 'json', nullable: true, default: null, select: false }) publicTrace: PublicTraceSummary | null;
 
   @Column({ type: 'int', unsigned: true }) packsProduced: number;
 

@@ -16,6 +16,7 @@ import { LotEntity } from './lot.entity';
 import { ProcessingRecordEntity } from './processing.entity';
 import { SkusService } from './skus.service';
 import { newTraceCode } from './trace-code';
+import { buildPublicTraceSummaries, storePublicTraceSummaries } from './public-trace-summary';
 
 export const WAREHOUSE_EVENTS = {
   LOT_CREATED: 'lot.created',
@@ -154,6 +155,8 @@ export class ProcessingService {
         chunk.flatMap((p) => { const it = items.get(p.input.batchItemId)!; return [p.lot.id, it.consignment_line_id, it.farmer_id, p.input.batchItemId, p.quantity]; }),
       );
     }
+    // The public trace page of each new lot reads this summary instead of joining per request.
+    await storePublicTraceSummaries(em, await buildPublicTraceSummaries(em, lots.map((l) => l.id)));
     await this.outbox.publish(em, ...lots.map((lot, j) => ({
       eventType: WAREHOUSE_EVENTS.LOT_CREATED, aggregateType: 'lot', aggregateId: lot.id,
       payload: {
@@ -170,7 +173,7 @@ export class ProcessingService {
   }
 
   /** Inserts a lot with a fresh random trace code, drawing again on the (astronomically rare) collision. */
-  private async insertLot(em: EntityManager, values: Omit<LotEntity, 'id' | 'traceCode' | 'createdAt' | 'updatedAt'>): Promise<{ id: string; traceCode: string }> {
+  private async insertLot(em: EntityManager, values: Omit<LotEntity, 'id' | 'traceCode' | 'publicTrace' | 'createdAt' | 'updatedAt'>): Promise<{ id: string; traceCode: string }> {
     for (let attempt = 1; ; attempt++) {
       const traceCode = newTraceCode();
       const exists = await em.query('SELECT 1 FROM lot WHERE trace_code = ?', [traceCode]);

@@ -6,17 +6,12 @@ import { ConsignmentQueriesService } from '../intake/consignment-queries.service
 import { InventoryService, toLotView } from './inventory.service';
 import { ProcessingService } from './processing.service';
 import { isTraceCodeShape } from './trace-code';
+import { buildPublicTraceSummaries, PublicTraceSummary, shanghaiDay, storePublicTraceSummaries } from './public-trace-summary';
 
 /** The same answer for a code that never existed and one that is malformed: nothing to learn from a 404. */
 const traceNotFound = () => new NotFoundError('溯源码', 'Trace code', 'TRACE_CODE_NOT_FOUND');
 
-/** 吴金兰 → 吴**: the family name only, unless the farmer consented to show the full name. */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  return chars.length ? `${chars[0]}**` : '**';
-}
 
-const day = (d: unknown) => new Date(new Date(d as string).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const dateOnly = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 /** Traceability: the public page of a lot by its code, and staff's trace back (lot → farmers) and forward (consignment → lots). */
@@ -29,38 +24,35 @@ export class TraceService {
     private readonly consignments: ConsignmentQueriesService,
   ) {}
 
-  /** The public trace page: product, villages, intake dates, QC, warehouse, packing and best-before; names masked unless consented. */
+  /**
+   * The public trace page: product, villages, intake dates, QC, warehouse, packing and best-before;
+   * names masked unless the farmer consents. Reads the lot's stored summary (one row) and the full
+   * names of consenting contributors only; a lot packed before summaries existed gets one built and
+   * stored on its first view.
+   */
   async publicTrace(rawCode: string) {
     const code = rawCode.trim().toUpperCase();
     if (!isTraceCodeShape(code)) throw traceNotFound();
     const [lot] = await this.dataSource.query(
-      `SELECT l.id, l.lot_no, l.best_before, l.packed_at, s.name AS sku_name, s.content_base_per_pack, s.content_unit,
+      `SELECT l.id, l.lot_no, l.best_before, l.packed_at, l.public_trace, s.name AS sku_name, s.content_base_per_pack, s.content_unit,
               p.name AS product_name, p.category, w.name AS warehouse_name
        FROM lot l JOIN sku s ON s.id = l.sku_id JOIN product p ON p.id = l.product_id JOIN warehouse w ON w.id = l.warehouse_id
        WHERE l.trace_code = ?`, [code],
     );
     if (!lot) throw traceNotFound();
-    const rows = await this.dataSource.query(
-      `SELECT lp.consignment_line_id, lp.quantity_base, f.name AS farmer_name, f.show_name_on_trace, r.name AS village, c.captured_at,
-              qc.checklist, qc.checked_at, (SELECT GROUP_CONCAT(DISTINCT g.grade_code ORDER BY g.grade_code) FROM quality_check_grade g WHERE g.quality_check_id = qc.id) AS grades
-       FROM lot_provenance lp
-       JOIN consignment_line cl ON cl.id = lp.consignment_line_id
-       JOIN consignment c ON c.id = cl.consignment_id
-       JOIN farmer f ON f.id = lp.farmer_id
-       LEFT JOIN region r ON r.id = f.village_region_id
-       LEFT JOIN quality_check qc ON qc.line_id = lp.consignment_line_id AND qc.superseded_at IS NULL
-       WHERE lp.lot_id = ? ORDER BY lp.id LIMIT 500`, [lot.id],
-    ) as Array<Record<string, unknown>>;
-    const contributors = rows.map((r) => {
-      const checklist = (typeof r.checklist === 'string' ? JSON.parse(r.checklist) : r.checklist) as Record<string, boolean> | null;
-      return {
-        farmer: Number(r.show_name_on_trace) ? String(r.farmer_name) : maskName(String(r.farmer_name)),
-        village: (r.village as string | null) ?? null,
-        intakeDate: day(r.captured_at),
-        quantityBase: Number(r.quantity_base),
-        qc: r.checked_at ? { grades: String(r.grades ?? '').split(',').filter(Boolean), checklist, checkedDate: day(r.checked_at) } : null,
-      };
-    });
+    const summary = await this.summaryOf(String(lot.id), lot.public_trace);
+    const farmerIds = [...new Set(summary.contributors.map((c) => c.farmerId))];
+    const named: Array<{ id: string; name: string }> = farmerIds.length
+      ? await this.dataSource.query('SELECT id, name FROM farmer WHERE id IN (?) AND show_name_on_trace = 1', [farmerIds])
+      : [];
+    const fullNames = new Map(named.map((f) => [String(f.id), f.name]));
+    const contributors = summary.contributors.map((c) => ({
+      farmer: fullNames.get(c.farmerId) ?? c.maskedName,
+      village: c.village,
+      intakeDate: c.intakeDate,
+      quantityBase: c.quantityBase,
+      qc: c.qc,
+    }));
     const villages = [...new Set(contributors.map((c) => c.village).filter((v): v is string => !!v))];
     const dates = contributors.map((c) => c.intakeDate).sort();
     return {
@@ -69,10 +61,18 @@ export class TraceService {
       sku: { name: lot.sku_name, contentBasePerPack: Number(lot.content_base_per_pack), contentUnit: lot.content_unit },
       villagesOfOrigin: villages,
       intakeDates: dates.length ? { from: dates[0], to: dates[dates.length - 1] } : null,
-      warehouse: lot.warehouse_name, packedDate: day(lot.packed_at), bestBefore: dateOnly(lot.best_before),
+      warehouse: lot.warehouse_name, packedDate: shanghaiDay(lot.packed_at), bestBefore: dateOnly(lot.best_before),
       contributors,
     };
   }
+
+  private async summaryOf(lotId: string, stored: unknown): Promise<PublicTraceSummary> {
+    if (stored) return (typeof stored === 'string' ? JSON.parse(stored) : stored) as PublicTraceSummary;
+    const built = await buildPublicTraceSummaries(this.dataSource.manager, [lotId]);
+    await storePublicTraceSummaries(this.dataSource.manager, built);
+    return built.get(lotId) as PublicTraceSummary;
+  }
+
 
   /** Staff: a lot back to every consignment line, batch and farmer, with quantities. */
   async lotTrace(actor: Principal, lotId: string) {

@@ -111,6 +111,21 @@ describe('Processing, inventory and traceability (e2e)', () => {
     expect(JSON.stringify(page)).not.toContain('吴金兰');
     expect(JSON.stringify(page)).not.toMatch(/phone|farmerId/);
 
+    // The origins were summarised on the lot at packing; consent is read when the page is served.
+    const [stored] = await t.dataSource.query('SELECT public_trace FROM lot WHERE trace_code = ?', [code]);
+    expect(stored.public_trace.contributors).toHaveLength(2);
+    expect(JSON.stringify(stored.public_trace)).not.toContain('吴金兰');
+    await c.agentA.patch(`/api/v1/farmers/${wu}`, { showNameOnTrace: true }).expect(200);
+    const consented = (await request(t.http).get(`/api/v1/trace/${code}`).expect(200)).body;
+    expect(consented.contributors.map((x: { farmer: string }) => x.farmer).sort()).toEqual(['吴金兰', '李桂香'].sort());
+    await c.agentA.patch(`/api/v1/farmers/${wu}`, { showNameOnTrace: false }).expect(200);
+    // A lot packed before summaries existed is served the same and gets its summary on first view.
+    await t.dataSource.query('UPDATE lot SET public_trace = NULL WHERE trace_code = ?', [code]);
+    const rebuilt = (await request(t.http).get(`/api/v1/trace/${code}`).expect(200)).body;
+    expect(rebuilt).toEqual(page);
+    const [again] = await t.dataSource.query('SELECT public_trace FROM lot WHERE trace_code = ?', [code]);
+    expect(again.public_trace).toEqual(stored.public_trace);
+
     const unknown = await request(t.http).get('/api/v1/trace/ABCDEFGHJKMN').expect(404);
     const malformed = await request(t.http).get('/api/v1/trace/not-a-code').expect(404);
     const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
