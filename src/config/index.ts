@@ -5,6 +5,7 @@ import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { outboxConfig } from './outbox.config';
 import { parcelsConfig } from './parcels.config';
+import { payoutsConfig } from './payouts.config';
 import { redisConfig } from './redis.config';
 import { settlementConfig } from './settlement.config';
 import { smsConfig } from './sms.config';
@@ -13,7 +14,7 @@ import { warehouseConfig } from './warehouse.config';
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
 export const allConfigs = [
   appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig,
-  settlementConfig, smsConfig,
+  settlementConfig, payoutsConfig, smsConfig,
 ];
 
 export type { AppConfig } from './app.config';
@@ -23,6 +24,7 @@ export type { DatabaseConfig } from './database.config';
 export type { IntakeConfig } from './intake.config';
 export type { OutboxConfig } from './outbox.config';
 export type { ParcelsConfig } from './parcels.config';
+export type { PayoutsConfig } from './payouts.config';
 export type { RedisConfig } from './redis.config';
 export type { SettlementConfig } from './settlement.config';
 export type { SmsConfig, SmsProviderName } from './sms.config';

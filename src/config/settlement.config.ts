@@ -1,13 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { validateConfig } from './validate-config';
 
 class SettlementEnv {
   @IsOptional() @IsInt() @Min(1) @Max(100_000_000)
   SETTLEMENT_MIN_PAYOUT_FEN?: number;
-
-  @IsOptional() @IsIn(['sandbox'])
-  PAYOUT_PROVIDER?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(50)
   PAYOUT_MAX_ATTEMPTS?: number;
@@ -19,8 +16,6 @@ class SettlementEnv {
 export type SettlementConfig = {
   /** farmers whose statement would total less roll over to the next run (fen) */
   minPayoutFen: number;
-  /** payout channel adapters: only 'sandbox' exists so far */
-  payoutProvider: 'sandbox';
   /** Bull attempts of one payout job (each retry asks the provider for the request number's status first) */
   payoutMaxAttempts: number;
   /** first retry delay, doubled each attempt */
@@ -31,7 +26,6 @@ export const settlementConfig = registerAs('settlement', (): SettlementConfig =>
   const v = validateConfig(process.env, SettlementEnv);
   return {
     minPayoutFen: v.SETTLEMENT_MIN_PAYOUT_FEN ?? 1000,
-    payoutProvider: 'sandbox',
     payoutMaxAttempts: v.PAYOUT_MAX_ATTEMPTS ?? 6,
     payoutBackoffMs: v.PAYOUT_BACKOFF_MS ?? 2000,
   };

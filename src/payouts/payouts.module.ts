@@ -1,18 +1,19 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PayoutsConfig } from '../config';
 import { FarmersModule } from '../farmers/farmers.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { QUEUES } from '../queues/queue-names';
 import { SettlementModule } from '../settlement/settlement.module';
+import { buildPayoutAdapters } from './payout-adapters.factory';
 import { PAYOUT_CHANNEL_ADAPTERS, PayoutChannelAdapters } from './payout-channel';
-import { PayoutChannel } from './payout.entity';
 import { PayoutsController } from './payouts.controller';
 import { PayoutsService } from './payouts.service';
-import { SandboxPayoutAdapter } from './sandbox-payout.adapter';
 
 /**
- * Payouts through channel adapters (bank transfer, WeChat Pay, Alipay; PAYOUT_PROVIDER=sandbox is the
- * only implementation so far) and cash at the point. The processor runs in the worker (WorkerModule).
+ * Payouts through channel adapters (bank transfer, WeChat Pay, Alipay; PAYOUT_PROVIDER=sandbox by
+ * default, live for the real ones) and cash at the point. The processor runs in the worker (WorkerModule).
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.PAYOUTS }), LedgerModule, SettlementModule, FarmersModule],
@@ -21,9 +22,8 @@ import { SandboxPayoutAdapter } from './sandbox-payout.adapter';
     PayoutsService,
     {
       provide: PAYOUT_CHANNEL_ADAPTERS,
-      useFactory: (): PayoutChannelAdapters => new Map(
-        [PayoutChannel.BANK_TRANSFER, PayoutChannel.WECHAT_PAY, PayoutChannel.ALIPAY].map((c) => [c, new SandboxPayoutAdapter(c)]),
-      ),
+      inject: [ConfigService],
+      useFactory: (config: ConfigService): PayoutChannelAdapters => buildPayoutAdapters(config.getOrThrow<PayoutsConfig>('payouts')),
     },
   ],
   exports: [PayoutsService],
