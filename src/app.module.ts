@@ -12,6 +12,7 @@ import { OrganizationModule } from './organization/organization.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { PayoutsModule } from './payouts/payouts.module';
+import { SalesModule } from './sales/sales.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { UsersModule } from './users/users.module';
 import { WarehouseModule } from './warehouse/warehouse.module';
@@ -22,7 +23,7 @@ import { WarehouseModule } from './warehouse/warehouse.module';
  */
 export const FEATURE_MODULES = [
   AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule,
-  BatchingModule, WarehouseModule, LedgerModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
+  BatchingModule, WarehouseModule, LedgerModule, SalesModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
 ];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */

@@ -30,7 +30,8 @@ function toProductDto(p: ProductEntity, prices: ProductPriceEntity[]): ProductDt
   return {
     id: p.id, code: p.code, name: p.name, category: p.category, baseUnit: p.baseUnit, units: p.units, grades: p.grades,
     qcChecklist: p.qcChecklist, shelfLifeDays: p.shelfLifeDays, settlementMode: p.settlementMode,
-    maxQuantityBasePerLine: p.maxQuantityBasePerLine, active: p.active, currentPrices: prices.map(toPriceDto),
+    maxQuantityBasePerLine: p.maxQuantityBasePerLine,
+    consignmentPeriodDays: p.consignmentPeriodDays, farmerShareBasisPoints: p.farmerShareBasisPoints, active: p.active, currentPrices: prices.map(toPriceDto),
     createdAt: p.createdAt, updatedAt: p.updatedAt,
   };
 }

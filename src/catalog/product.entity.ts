@@ -49,6 +49,12 @@ export class ProductEntity {
 
   @Column({ type: 'varchar', length: 16 }) settlementMode: SettlementMode;
 
+  /** Consignment mode: days the company has to sell goods after intake before the unsold-goods policy applies. */
+  @Column({ type: 'int', unsigned: true, default: 30 }) consignmentPeriodDays: number;
+
+  /** Consignment mode: when set, the farmer earns this share (basis points) of the sale price instead of the QC price snapshot. */
+  @Column({ type: 'int', unsigned: true, nullable: true, default: null }) farmerShareBasisPoints: number | null;
+
   /** Sanity maximum of one consignment line, in base units (catches 5000 斤 typed for 5 斤). */
   @Column({ type: 'int', unsigned: true }) maxQuantityBasePerLine: number;
 

@@ -75,6 +75,14 @@ export class CommissionRulesService {
       .orderBy('r.effective_from', 'DESC').getOne();
   }
 
+  /** Set-wise `inForce`: the rules of some products and channels, and a picker for an instant. */
+  async inForceMany(companyId: string, productIds: string[], channels: SaleChannel[], em?: EntityManager): Promise<(productId: string, channel: SaleChannel, at: Date) => CommissionRuleEntity | null> {
+    const rules = productIds.length === 0 ? [] : await (em ?? this.dataSource.manager).getRepository(CommissionRuleEntity).createQueryBuilder('r')
+      .where('r.company_id = :companyId AND r.product_id IN (:...productIds) AND r.channel IN (:...channels)', { companyId, productIds, channels })
+      .orderBy('r.effective_from', 'DESC').getMany();
+    return (productId, channel, at) => rules.find((r) => r.productId === productId && r.channel === channel && r.effectiveFrom <= at && (!r.effectiveTo || r.effectiveTo > at)) ?? null;
+  }
+
   /** What a line would earn the farmer, the agent and the village collective, before it is posted. */
   async preview(actor: Principal, dto: CommissionPreviewDto): Promise<CommissionPreviewView> {
     await this.catalog.get(actor, dto.productId);

@@ -5,6 +5,8 @@ export enum AccountOwnerType {
   POINT = 'POINT',
   VILLAGE_COLLECTIVE = 'VILLAGE_COLLECTIVE',
   COMPANY = 'COMPANY',
+  /** a sales channel (live-stream host commission) */
+  CHANNEL = 'CHANNEL',
 }
 
 /**
@@ -29,6 +31,12 @@ export enum AccountType {
   PAYOUTS_ISSUED = 'PAYOUTS_ISSUED',
   /** company: the other side of manual adjustments */
   ADJUSTMENTS = 'ADJUSTMENTS',
+  /** company: what channels owe for goods sold (debit side of revenue) */
+  SALES_RECEIVABLE = 'SALES_RECEIVABLE',
+  /** company: a sale line's revenue passing through to farmers and commissions; nets to zero per sale line */
+  SALES_CLEARING = 'SALES_CLEARING',
+  /** company: the company's margin on sales (what remains of revenue) */
+  SALES_MARGIN = 'SALES_MARGIN',
 }
 
 /** Kind of a posting and of each of its entries. */
@@ -42,6 +50,10 @@ export enum EntryKind {
   ADJUSTMENT = 'ADJUSTMENT',
   /** negates every entry of an earlier posting (a corrected QC, a cancelled sale) */
   REVERSAL = 'REVERSAL',
+  /** revenue, host commission and margin of a sale line */
+  SALE = 'SALE',
+  /** a refund of sold packs: the exact counterpart of their share of the sale's postings */
+  REFUND = 'REFUND',
 }
 
 /** Where goods earned money: bought outright at QC, or sold through a channel (sales issue). */

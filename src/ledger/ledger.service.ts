@@ -105,6 +105,67 @@ export class LedgerService {
   }
 
   /**
+   * Set-wise `post` for bulk work (sales imports, allocation of many sale lines): postings whose
+   * source key exists are skipped; the rest are inserted with multi-row statements, and every
+   * account's balance moves once by the sum of its lines, in ascending account id order.
+   * Returns the posting id per source key of the postings created.
+   */
+  async postMany(em: EntityManager, inputs: PostingInput[]): Promise<Map<string, string>> {
+    const created = new Map<string, string>();
+    if (inputs.length === 0) return created;
+    inputs.forEach(assertBalanced);
+    const CHUNK = 2_000;
+    const existing = new Set<string>();
+    for (let i = 0; i < inputs.length; i += CHUNK) {
+      const rows = await em.query('SELECT source_key FROM ledger_posting WHERE source_key IN (?)', [inputs.slice(i, i + CHUNK).map((p) => p.sourceKey)]) as Array<{ source_key: string }>;
+      rows.forEach((r) => existing.add(r.source_key));
+    }
+    const todo = inputs.filter((p) => !existing.has(p.sourceKey));
+    if (todo.length === 0) return created;
+    for (let i = 0; i < todo.length; i += CHUNK) {
+      const chunk = todo.slice(i, i + CHUNK);
+      await em.query(
+        `INSERT INTO ledger_posting (company_id, source_key, kind, reverses_posting_id, reason, meta, created_by) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((p) => [p.companyId, p.sourceKey, p.kind, p.reversesPostingId ?? null, p.reason ?? null, p.meta ? JSON.stringify(p.meta) : null, p.createdBy ?? null]),
+      );
+      const ids = await em.query('SELECT id, source_key FROM ledger_posting WHERE source_key IN (?)', [chunk.map((p) => p.sourceKey)]) as Array<{ id: string; source_key: string }>;
+      ids.forEach((r) => created.set(r.source_key, String(r.id)));
+    }
+    const deltas = new Map<string, { companyId: string; delta: number }>();
+    for (const p of todo) {
+      for (const l of p.lines) {
+        const d = deltas.get(l.accountId) ?? { companyId: p.companyId, delta: 0 };
+        d.delta += l.amountFen;
+        deltas.set(l.accountId, d);
+      }
+    }
+    const ordered = [...deltas.entries()].filter(([, d]) => d.delta !== 0).sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    for (let i = 0; i < ordered.length; i += 500) {
+      const chunk = ordered.slice(i, i + 500);
+      const updated = await em.query(
+        `UPDATE ledger_account SET balance_fen = balance_fen + CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
+        [...chunk.flatMap(([id, d]) => [id, d.delta]), chunk.map(([id]) => id)],
+      ) as ResultHeader;
+      if (updated.affectedRows !== chunk.length) throw new Error('ledger account missing in postMany');
+    }
+    const entries = todo.flatMap((p) => p.lines.map((l) => [
+      created.get(p.sourceKey), p.companyId, l.accountId, l.kind ?? p.kind, l.amountFen, l.pointId ?? null, l.productId ?? null,
+      l.gradeCode ?? null, l.quantityBase ?? null, l.unitPriceFen ?? null, l.priceUnitSizeBase ?? null, l.channel ?? null,
+      l.occurredAt ?? null, l.description ?? null,
+    ]));
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const chunk = entries.slice(i, i + CHUNK);
+      await em.query(
+        `INSERT INTO ledger_entry (posting_id, company_id, account_id, kind, amount_fen, point_id, product_id, grade_code,
+           quantity_base, unit_price_fen, price_unit_size_base, channel, occurred_at, description)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    return created;
+  }
+
+  /**
    * Posts the exact negation of an earlier posting (every entry, on the same accounts) under its own
    * source key. Returns null when the original has not been posted (yet).
    */
@@ -138,6 +199,25 @@ export class LedgerService {
       [companyId, ownerType, ownerId, accountType],
     ) as ResultHeader;
     return String(res.insertId);
+  }
+
+  /** Many owners' accounts at once (created on demand), keyed `<ownerType>:<ownerId>:<accountType>`. */
+  async accountsFor(em: EntityManager, companyId: string, owners: Array<{ ownerType: AccountOwnerType; ownerId: string; accountType: AccountType }>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Map(owners.map((o) => [`${o.ownerType}:${o.ownerId}:${o.accountType}`, o])).values()];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const chunk = unique.slice(i, i + 1000);
+      await em.query(
+        `INSERT IGNORE INTO ledger_account (company_id, owner_type, owner_id, account_type, balance_fen) VALUES ${chunk.map(() => '(?, ?, ?, ?, 0)').join(', ')}`,
+        chunk.flatMap((o) => [companyId, o.ownerType, o.ownerId, o.accountType]),
+      );
+      const rows = await em.query(
+        `SELECT id, owner_type, owner_id, account_type FROM ledger_account WHERE company_id = ? AND (owner_type, owner_id, account_type) IN (${chunk.map(() => '(?, ?, ?)').join(', ')})`,
+        [companyId, ...chunk.flatMap((o) => [o.ownerType, o.ownerId, o.accountType])],
+      ) as Array<{ id: string; owner_type: string; owner_id: string; account_type: string }>;
+      rows.forEach((r) => out.set(`${r.owner_type}:${r.owner_id}:${r.account_type}`, String(r.id)));
+    }
+    return out;
   }
 
   companyAccount(em: EntityManager, companyId: string, accountType: AccountType): Promise<string> {

@@ -120,6 +120,31 @@ export class InventoryService {
     return lots.map(toLotView);
   }
 
+  /**
+   * For a sale in the caller's transaction: the SKUs' sellable lots at a warehouse in FEFO order,
+   * row-locked (a concurrent sale of the same lots waits, then sees what is left).
+   */
+  async lockFefoCandidates(em: EntityManager, companyId: string, warehouseId: string, skuIds: string[], today = businessDay(new Date())): Promise<LotView[]> {
+    if (skuIds.length === 0) return [];
+    const rows = await em.query(
+      `SELECT * FROM lot WHERE company_id = ? AND warehouse_id = ? AND sku_id IN (?) AND best_before >= ? AND on_hand_packs > reserved_packs
+       ORDER BY sku_id, best_before, id FOR UPDATE`, [companyId, warehouseId, skuIds, today],
+    ) as Array<Record<string, unknown>>;
+    return rows.map(rawLotView);
+  }
+
+  /** Named lots, row-locked, in id order (those of other companies are left out). */
+  async lockLots(em: EntityManager, companyId: string, lotIds: string[]): Promise<LotView[]> {
+    if (lotIds.length === 0) return [];
+    const rows = await em.query('SELECT * FROM lot WHERE company_id = ? AND id IN (?) ORDER BY id FOR UPDATE', [companyId, lotIds]) as Array<Record<string, unknown>>;
+    return rows.map(rawLotView);
+  }
+
+  /** Returned packs of a sale back on a lot's stock (a refund with restock). */
+  async returnPacks(em: EntityManager, lotId: string, packs: number): Promise<void> {
+    await this.changeOne(em, 'UPDATE lot SET on_hand_packs = on_hand_packs + ? WHERE id = ? AND on_hand_packs + ? <= packs_produced', [packs, lotId, packs]);
+  }
+
   /** Reserves packs of a lot in the caller's transaction (409 if not enough are available). */
   async reservePacks(em: EntityManager, lotId: string, packs: number): Promise<void> {
     await this.changeOne(em, 'UPDATE lot SET reserved_packs = reserved_packs + ? WHERE id = ? AND on_hand_packs - reserved_packs >= ?', [packs, lotId, packs]);

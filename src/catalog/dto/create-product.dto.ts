@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsInt, IsString, Length, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { BaseUnit, SettlementMode } from '../product.entity';
 import { ChecklistItemDto } from './checklist-item.dto';
@@ -42,4 +42,12 @@ export class CreateProductDto {
   @ApiProperty({ example: 2000, description: '单行数量上限（基本单位）sanity maximum per line, base units' })
   @IsInt() @Min(1) @Max(100_000_000)
   maxQuantityBasePerLine: number;
+
+  @ApiPropertyOptional({ example: 30, description: '寄售期（天），到期未售按滞销策略处理 consignment period in days' })
+  @IsOptional() @IsInt() @Min(1) @Max(3650)
+  consignmentPeriodDays?: number;
+
+  @ApiPropertyOptional({ example: 6000, nullable: true, description: '农户按售价分成（万分比），不填则按质检价 farmer share of the sale price in basis points' })
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  farmerShareBasisPoints?: number | null;
 }

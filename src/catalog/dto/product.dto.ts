@@ -28,6 +28,8 @@ export class ProductDto {
   @ApiProperty() shelfLifeDays: number;
   @ApiProperty({ enum: SettlementMode }) settlementMode: SettlementMode;
   @ApiProperty() maxQuantityBasePerLine: number;
+  @ApiProperty() consignmentPeriodDays: number;
+  @ApiPropertyOptional({ nullable: true }) farmerShareBasisPoints: number | null;
   @ApiProperty() active: boolean;
   @ApiProperty({ type: [PriceDto], description: '当前生效价格 prices in force now, per grade' }) currentPrices: PriceDto[];
   @ApiProperty() createdAt: Date;
