@@ -2,9 +2,12 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { FarmersModule } from '../farmers/farmers.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrganizationModule } from '../organization/organization.module';
 import { QUEUES } from '../queues/queue-names';
 import { SettlementModule } from '../settlement/settlement.module';
 import { PAYOUT_CHANNEL_ADAPTERS, PayoutChannelAdapters } from './payout-channel';
+import { PayoutNotices } from './payout-notices';
 import { PayoutChannel } from './payout.entity';
 import { PayoutsController } from './payouts.controller';
 import { PayoutsService } from './payouts.service';
@@ -15,10 +18,10 @@ import { SandboxPayoutAdapter } from './sandbox-payout.adapter';
  * only implementation so far) and cash at the point. The processor runs in the worker (WorkerModule).
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.PAYOUTS }), LedgerModule, SettlementModule, FarmersModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.PAYOUTS }), LedgerModule, SettlementModule, FarmersModule, NotificationsModule, OrganizationModule],
   controllers: [PayoutsController],
   providers: [
-    PayoutsService,
+    PayoutsService, PayoutNotices,
     {
       provide: PAYOUT_CHANNEL_ADAPTERS,
       useFactory: (): PayoutChannelAdapters => new Map(
