@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FarmersModule } from '../farmers/farmers.module';
 import { IntakeModule } from '../intake/intake.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { PayoutsModule } from '../payouts/payouts.module';
+import { SettlementModule } from '../settlement/settlement.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { ParcelsModule } from '../parcels/parcels.module';
@@ -11,7 +14,7 @@ import { MeController } from './me.controller';
 
 /** The farmer app: SMS-code login, farmer tokens, and the /me routes. */
 @Module({
-  imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule],
+  imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule, SettlementModule, PayoutsModule, LedgerModule],
   controllers: [FarmerAuthController, MeController],
   providers: [FarmerAuthService],
   exports: [FarmerAuthService],

@@ -30,7 +30,7 @@ export const SMS_TEMPLATES = {
   // Ledger and sales: templates are ready; those modules register their own event handlers.
   PAYOUT_PAID: { text: '${name}您好，${period}货款${amount}元已通过${method}支付，请查收。', params: ['name', 'period', 'amount', 'method'], policy: NOTICE },
   PAYOUT_FAILED: { text: '${name}您好，${period}货款${amount}元支付未成功（${reason}），请联系服务点。', params: ['name', 'period', 'amount', 'reason'], policy: NOTICE },
-  SALES_DIGEST: { text: '${date}您的货品售出${items}，收入${amount}元。', params: ['date', 'items', 'amount'], policy: NOTICE },
+  SALES_DIGEST: { text: '${date}您共收入${amount}元：${items}。回复YE查余额。', params: ['date', 'amount', 'items'], policy: NOTICE },
   CONSIGNMENT_PERIOD_ENDING: { text: '您寄售的${items}将于${date}到期，请联系${point}。', params: ['items', 'date', 'point'], policy: NOTICE },
   // Codes the farmer must receive to be paid in cash or to change the payout account: treated like login codes.
   PAYOUT_CASH_CODE: { text: '${name}您好，${amount}元货款请到${point}领取现金，领取时向代办员出示验证码${code}，请勿告诉他人。', params: ['name', 'amount', 'point', 'code'], policy: LOGIN },

@@ -9,6 +9,11 @@ import { createTestApp, TestApp } from '../setup/app';
 import { Caller, callersFor } from '../support/http';
 import { acceptEggs, drainAll } from '../support/ledger';
 import { drainSms, startWorker } from '../support/worker';
+import { LedgerService } from '../../src/ledger/ledger.service';
+import { SaleChannel } from '../../src/ledger/ledger.enums';
+import { NOTIFICATION_TIMED_JOBS } from '../../src/notifications/sales-digest.timed-jobs';
+import { TimedJobsRegistry } from '../../src/scheduling/timed-jobs.registry';
+import { postSaleEarning } from '../support/farmer-app';
 
 /** Payout SMS (paid, failed, cash hand-over code): one message per event, idempotent on redelivery. */
 describe('Payout and money SMS (e2e)', () => {
@@ -101,5 +106,30 @@ describe('Payout and money SMS (e2e)', () => {
     await drainSms(worker);
     const [paid] = await messages(f.id, 'PAYOUT_PAID');
     expect(paid.status).toBe('SKIPPED'); // no consent: the paid notice is not sent
+  });
+
+  it('should send one daily digest per farmer with the day total by channel, and nothing twice on a rerun', async () => {
+    const a = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body;
+    const b = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body;
+    const idle = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body;
+    await acceptEggs(c.agentA, org.pointA.id, a.id, products, 10); // 2000
+    await acceptEggs(c.agentA, org.pointA.id, a.id, products, 5); // 1000
+    await drainAll(worker);
+    await postSaleEarning(t.dataSource, t.app.get(LedgerService), { companyId: org.company.id, farmerId: a.id, amountFen: 1234, channel: SaleChannel.STORE });
+    await postSaleEarning(t.dataSource, t.app.get(LedgerService), { companyId: org.company.id, farmerId: b.id, amountFen: 500, channel: SaleChannel.LIVESTREAM });
+    const job = worker.get(TimedJobsRegistry).get(NOTIFICATION_TIMED_JOBS.SALES_DIGEST)!;
+    expect(job.cron).toBe('0 20 * * *');
+    const slot = new Date();
+    await job.run(slot);
+    await job.run(slot);
+    await drainSms(worker);
+    const [da] = await messages(a.id, 'SALES_DIGEST');
+    const day = businessDay(slot);
+    expect(da.source_key).toBe(`digest:${a.id}:${day}`);
+    const md = `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+    expect(da.body).toBe(`${md}您共收入42.34元：服务点收购2笔30.00元、门店售出1笔12.34元。回复YE查余额。`);
+    expect(await messages(a.id, 'SALES_DIGEST')).toHaveLength(1);
+    expect((await messages(b.id, 'SALES_DIGEST'))[0].body).toBe(`${md}您共收入5.00元：直播售出1笔5.00元。回复YE查余额。`);
+    expect(await messages(idle.id, 'SALES_DIGEST')).toHaveLength(0);
   });
 });
