@@ -9,7 +9,8 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config';
 
 /** Options for NestFactory.create: our own body parsers (with the configured limit). */
-export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+/** rawBody: signed SMS webhooks verify an HMAC of the exact bytes received (req.rawBody). */
+export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true, rawBody: true };
 
 /**
  * Everything global about the HTTP app, shared by main.ts and the e2e tests so both behave alike.

@@ -121,6 +121,22 @@ export class SmsService {
   }
 
   /**
+   * Records delivery receipts (DELIVERED / UNDELIVERED) by the provider's message id. Only a SENT
+   * message changes, so a repeated receipt is a no-op. Returns how many messages changed.
+   */
+  async recordReceipts(provider: string, receipts: Array<{ providerMessageId: string; delivered: boolean; error: string | null }>): Promise<number> {
+    let changed = 0;
+    for (const r of receipts) {
+      const res = await this.dataSource.query(
+        'UPDATE sms_message SET status = ?, delivered_at = ?, last_error = ? WHERE provider = ? AND provider_message_id = ? AND status = ?',
+        [r.delivered ? SmsStatus.DELIVERED : SmsStatus.UNDELIVERED, new Date(), r.delivered ? null : (r.error ?? 'UNDELIVERED').slice(0, 500), provider, r.providerMessageId, SmsStatus.SENT],
+      ) as { affectedRows: number };
+      changed += res.affectedRows;
+    }
+    return changed;
+  }
+
+  /**
    * Sends one message (worker). Idempotent: a message already sent, dead or skipped is left alone.
    * Over a per-phone limit it is deferred to the next window (not dropped). A provider error is
    * recorded and rethrown for Bull's backoff; the last attempt marks it DEAD.
