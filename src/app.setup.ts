@@ -25,7 +25,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/*path'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
