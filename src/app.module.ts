@@ -12,6 +12,7 @@ import { OrganizationModule } from './organization/organization.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { PayoutsModule } from './payouts/payouts.module';
+import { QueueDashboardModule } from './queues/queue-dashboard.module';
 import { SalesModule } from './sales/sales.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { UsersModule } from './users/users.module';
@@ -31,6 +32,7 @@ export const FEATURE_MODULES = [
   imports: [
     CoreModule,
     HealthModule,
+    QueueDashboardModule,
     ...FEATURE_MODULES,
   ],
 })

@@ -9,7 +9,8 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config';
 
 /** Options for NestFactory.create: our own body parsers (with the configured limit). */
-export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+/** rawBody: signed SMS webhooks verify an HMAC of the exact bytes received (req.rawBody). */
+export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true, rawBody: true };
 
 /**
  * Everything global about the HTTP app, shared by main.ts and the e2e tests so both behave alike.
@@ -24,7 +25,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/*path'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

@@ -1,8 +1,12 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { validateConfig } from './validate-config';
 
 class AppEnv {
+  /** Basic-auth credentials of the queue dashboard at /admin/queues; without both it is not served. */
+  @IsOptional() @IsString() @MinLength(3) QUEUE_DASHBOARD_USER?: string;
+  @IsOptional() @IsString() @MinLength(12) QUEUE_DASHBOARD_PASSWORD?: string;
+
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
@@ -26,6 +30,7 @@ export type AppConfig = {
   nodeEnv: string;
   port: number;
   corsOrigins: string[];
+  queueDashboard: { user: string; password: string } | null;
   bodyLimit: string;
   logLevel: string;
   businessTimezone: string;
@@ -36,6 +41,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
   return {
     nodeEnv: env.NODE_ENV ?? 'development',
     port: env.PORT ?? 3000,
+    queueDashboard: env.QUEUE_DASHBOARD_USER && env.QUEUE_DASHBOARD_PASSWORD ? { user: env.QUEUE_DASHBOARD_USER, password: env.QUEUE_DASHBOARD_PASSWORD } : null,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimit: env.BODY_LIMIT ?? '2mb',
     logLevel: env.LOG_LEVEL ?? 'info',

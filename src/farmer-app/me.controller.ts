@@ -1,15 +1,21 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
-import { NotFoundError } from '../common/errors/domain-error';
+import { businessDay, businessDayRange } from '../common/business-day';
+import { InvalidFieldError, NotFoundError } from '../common/errors/domain-error';
+import { IdParamPipe } from '../common/id-param.pipe';
+import { PageQueryDto } from '../common/pagination';
+import { LedgerService } from '../ledger/ledger.service';
+import { PayoutsService } from '../payouts/payouts.service';
+import { SettlementService } from '../settlement/settlement.service';
 import { FarmerRef, FarmersService } from '../farmers/farmers.service';
 import { ConsignmentQueriesService } from '../intake/consignment-queries.service';
 import { CommercePointsService } from '../organization/commerce-points.service';
 import { DownParcelsService } from '../parcels/down-parcels.service';
-import { MeConsignmentsQueryDto } from './dto/farmer-auth.dto';
+import { MeConsignmentsQueryDto, MeEarningsQueryDto } from './dto/farmer-auth.dto';
 
 /** The farmer app: a farmer token sees only the farmer's own records (the id comes from the token, never the URL). */
 @ApiTags('me 农户本人')
@@ -23,6 +29,9 @@ export class MeController {
     private readonly parcels: DownParcelsService,
     private readonly points: CommercePointsService,
     private readonly catalog: CatalogService,
+    private readonly settlement: SettlementService,
+    private readonly payouts: PayoutsService,
+    private readonly ledger: LedgerService,
   ) {}
 
   private async me(principal: Principal): Promise<FarmerRef> {
@@ -66,5 +75,56 @@ export class MeController {
       point: point ? { id: point.id, name: point.name } : null,
       items: page.items.map((p) => ({ productId: p.id, name: p.name, prices: p.currentPrices })),
     };
+  }
+
+  @Get('money')
+  @ApiOperation({ summary: '我的钱：余额、待结算、结算中、支付中、已付、最近一笔打款 Balance, pending, in settlement, paying, paid, last payout (fen)' })
+  async money(@CurrentPrincipal() principal: Principal) {
+    const f = await this.me(principal);
+    const [money, lastPayout] = await Promise.all([this.settlement.farmerMoney(principal, f.id), this.payouts.lastForFarmer(f.companyId, f.id)]);
+    return { ...money, lastPayout };
+  }
+
+  @Get('statements')
+  @ApiOperation({ summary: '我的结算单 My payout statements, newest first' })
+  async statements(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
+    const f = await this.me(principal);
+    return this.settlement.farmerStatements(principal, f.id, query);
+  }
+
+  @Get('statements/:id')
+  @ApiOperation({ summary: '我的结算单明细 One of my statements with every item (404 for anyone else\'s)' })
+  async statement(@CurrentPrincipal() principal: Principal, @Param('id', IdParamPipe) id: string) {
+    await this.me(principal);
+    return this.settlement.getStatement(principal, id);
+  }
+
+  @Get('payouts')
+  @ApiOperation({ summary: '我的打款记录 My payouts, newest first' })
+  async myPayouts(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
+    const f = await this.me(principal);
+    return this.payouts.listForFarmer(principal, f.id, query);
+  }
+
+  @Get('earnings')
+  @ApiOperation({ summary: '我的收入（按天、按渠道）My earnings per Asia/Shanghai day and channel; from/to are days, to inclusive, at most 366 days (default: the last 30)' })
+  async earnings(@CurrentPrincipal() principal: Principal, @Query() query: MeEarningsQueryDto) {
+    const f = await this.me(principal);
+    const to = query.to ?? businessDay(new Date());
+    const from = query.from ?? businessDay(new Date(businessDayRange(to).start.getTime() - 29 * 86_400_000));
+    const start = businessDayRange(from).start;
+    const end = businessDayRange(to).end;
+    if (end <= start || end.getTime() - start.getTime() > 366 * 86_400_000) {
+      throw new InvalidFieldError('from', '日期范围须在 1 到 366 天之间', 'from..to must span 1 to 366 days');
+    }
+    const rows = await this.ledger.farmerEarnings(start, end, { companyId: f.companyId, farmerId: f.id });
+    const days = new Map<string, { day: string; totalFen: number; channels: Array<{ channel: string | null; amountFen: number; entryCount: number }> }>();
+    for (const r of rows) {
+      const d = days.get(r.day) ?? { day: r.day, totalFen: 0, channels: [] };
+      d.totalFen += r.amountFen;
+      d.channels.push({ channel: r.channel, amountFen: r.amountFen, entryCount: r.entryCount });
+      days.set(r.day, d);
+    }
+    return { from, to, totalFen: rows.reduce((sum, r) => sum + r.amountFen, 0), days: [...days.values()] };
   }
 }

@@ -203,6 +203,13 @@ export class FarmersService {
     return f ? toFarmerRef(f) : null;
   }
 
+  /** For notifications in bulk (the daily digest): the farmers with these ids, any company, in one query. */
+  async findRefs(farmerIds: string[]): Promise<FarmerRef[]> {
+    if (farmerIds.length === 0) return [];
+    const rows = await this.dataSource.getRepository(FarmerEntity).find({ select: FARMER_REF_COLUMNS, where: { id: In([...new Set(farmerIds)]) } });
+    return rows.map(toFarmerRef);
+  }
+
   /** For SMS login and incoming SMS: the active farmers (one per company at most) with this mobile. */
   async findActiveByPhone(phone: string): Promise<FarmerRef[]> {
     if (!MOBILE_PHONE.test(phone)) return [];

@@ -35,6 +35,8 @@ export type PostingInput = {
   reversesPostingId?: string | null;
 };
 
+export type FarmerEarningRow = { companyId: string; farmerId: string; day: string; channel: SaleChannel | null; amountFen: number; entryCount: number };
+
 export type PostingResult = { postingId: string; created: boolean };
 
 type ResultHeader = { insertId: number | string; affectedRows: number };
@@ -61,6 +63,26 @@ export class LedgerService {
    * fixed order, so concurrent postings cannot deadlock on each other's accounts), and only then are
    * the entries inserted: per account, entry ids therefore grow in commit order.
    */
+  /**
+   * Farmers' EARNING entries in [from, to) summed per farmer, Asia/Shanghai day and sale channel,
+   * in one grouped query (the daily digest over every farmer, or one farmer's /me/earnings).
+   */
+  async farmerEarnings(from: Date, to: Date, farmer?: { companyId: string; farmerId: string }): Promise<FarmerEarningRow[]> {
+    const params: unknown[] = [EntryKind.EARNING, from, to, AccountOwnerType.FARMER, AccountType.FARMER_PAYABLE];
+    let where = '';
+    if (farmer) { where = ' AND a.company_id = ? AND a.owner_id = ?'; params.push(farmer.companyId, farmer.farmerId); }
+    const rows = await this.dataSource.query(
+      `SELECT a.company_id, a.owner_id, DATE_FORMAT(e.created_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, e.channel,
+              SUM(e.amount_fen) AS total, COUNT(*) AS n
+       FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
+       WHERE e.kind = ? AND e.created_at >= ? AND e.created_at < ? AND a.owner_type = ? AND a.account_type = ?${where}
+       GROUP BY a.company_id, a.owner_id, day, e.channel ORDER BY a.owner_id, day, e.channel`, params) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      companyId: String(r.company_id), farmerId: String(r.owner_id), day: String(r.day), channel: (r.channel as SaleChannel | null) ?? null,
+      amountFen: aggregateToNumber(r.total), entryCount: aggregateToNumber(r.n),
+    }));
+  }
+
   async post(em: EntityManager, input: PostingInput): Promise<PostingResult> {
     assertBalanced(input);
     let postingId: string;

@@ -14,6 +14,8 @@ import { SmsRecipientRole } from './sms-message.entity';
 import { SmsRecipient, SmsService } from './sms.service';
 import { SmsParams, SmsTemplateKey } from './sms-templates';
 
+export type FarmerNotice = { sourceKey: string; farmer: FarmerRef; template: SmsTemplateKey; params: SmsParams };
+
 type ReceivedPayload = { consignmentId: string; receiptNo: string; companyId: string; pointId: string; farmerId: string; lines: Array<{ productId: string; quantity: string; unit: string }> };
 type QcPayload = { receiptNo: string; farmerId: string; pointId: string; corrected: boolean; lines: Array<{ productId: string; acceptedQuantityBase: number; rejectedQuantityBase: number; rejected: Array<{ reason: string }> }> };
 type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; pickupCode: string; recipientPhone: string; arrivedAt: string; returnDueAt?: string };
@@ -55,11 +57,16 @@ export class NotificationEventsService implements OnModuleInit {
   async notifyFarmer(sourceKey: string, farmerOrId: FarmerRef | string, template: SmsTemplateKey, params: SmsParams): Promise<void> {
     const farmer = typeof farmerOrId === 'string' ? await this.farmers.findRef(farmerOrId) : farmerOrId;
     if (!farmer) return;
-    await this.sms.request({
+    await this.notifyFarmers([{ sourceKey, farmer, template, params }]);
+  }
+
+  /** `notifyFarmer` for many farmers at once (one INSERT and one addBulk per chunk, see SmsService.requestMany). */
+  async notifyFarmers(notices: FarmerNotice[]): Promise<void> {
+    await this.sms.requestMany(notices.map(({ sourceKey, farmer, template, params }) => ({
       sourceKey, template, params, companyId: farmer.companyId, farmerId: farmer.id,
       recipients: farmerRecipients(farmer),
       skipReason: !farmer.active ? 'FARMER_INACTIVE' : !farmer.smsConsent ? 'NO_CONSENT' : null,
-    });
+    })));
   }
 
   private async consignmentReceived(e: DomainEventJob): Promise<void> {
@@ -119,7 +126,7 @@ export class NotificationEventsService implements OnModuleInit {
   }
 }
 
-const sourceKey = (e: DomainEventJob) => `outbox:${e.outboxId}`;
+export const sourceKey = (e: DomainEventJob) => `outbox:${e.outboxId}`;
 
 function farmerRecipients(f: FarmerRef): SmsRecipient[] {
   const list: SmsRecipient[] = [{ phone: f.phone, role: SmsRecipientRole.FARMER }];

@@ -4,10 +4,12 @@ import { ConfigService } from '@nestjs/config';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SmsConfig } from '../config';
 import { FarmersModule } from '../farmers/farmers.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { ParcelsModule } from '../parcels/parcels.module';
 import { QUEUES } from '../queues/queue-names';
 import { NotificationEventsService } from './notification-events.service';
+import { SalesDigestTimedJobs } from './sales-digest.timed-jobs';
 import { AliyunSmsProvider } from './providers/aliyun.provider';
 import { OutboxSmsProvider } from './providers/outbox.provider';
 import { TencentSmsProvider } from './providers/tencent.provider';
@@ -36,10 +38,10 @@ function createSmsProvider(config: ConfigService): SmsProvider {
  * admin view. Exports SmsService (send) and NotificationEventsService (notifyFarmer, for the ledger).
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.SMS }), FarmersModule, OrganizationModule, CatalogModule, ParcelsModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.SMS }), FarmersModule, OrganizationModule, CatalogModule, ParcelsModule, LedgerModule],
   controllers: [SmsAdminController],
   providers: [
-    SmsService, SmsRateLimiter, NotificationEventsService,
+    SmsService, SmsRateLimiter, NotificationEventsService, SalesDigestTimedJobs,
     { provide: SMS_PROVIDER, inject: [ConfigService], useFactory: createSmsProvider },
     { provide: SMS_CLOCK, useValue: { now: () => new Date() } },
   ],

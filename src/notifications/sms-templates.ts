@@ -18,6 +18,8 @@ export type SmsTemplateDef = { text: string; params: readonly string[]; policy: 
 const NOTICE: SmsPolicy = { requiresConsent: true, respectsQuietHours: true, rateLimited: true };
 const ON_REQUEST: SmsPolicy = { requiresConsent: false, respectsQuietHours: false, rateLimited: true };
 const LOGIN: SmsPolicy = { requiresConsent: false, respectsQuietHours: false, rateLimited: false };
+/** Security notices (payout account changed): always go, at once, to the phone concerned. */
+const SECURITY: SmsPolicy = { requiresConsent: false, respectsQuietHours: false, rateLimited: false };
 
 export const SMS_TEMPLATES = {
   LOGIN_CODE: { text: '您的登录验证码为${code}，5分钟内有效，请勿告诉他人。', params: ['code'], policy: LOGIN },
@@ -28,8 +30,12 @@ export const SMS_TEMPLATES = {
   // Ledger and sales: templates are ready; those modules register their own event handlers.
   PAYOUT_PAID: { text: '${name}您好，${period}货款${amount}元已通过${method}支付，请查收。', params: ['name', 'period', 'amount', 'method'], policy: NOTICE },
   PAYOUT_FAILED: { text: '${name}您好，${period}货款${amount}元支付未成功（${reason}），请联系服务点。', params: ['name', 'period', 'amount', 'reason'], policy: NOTICE },
-  SALES_DIGEST: { text: '${date}您的货品售出${items}，收入${amount}元。', params: ['date', 'items', 'amount'], policy: NOTICE },
+  SALES_DIGEST: { text: '${date}您共收入${amount}元：${items}。回复YE查余额。', params: ['date', 'amount', 'items'], policy: NOTICE },
   CONSIGNMENT_PERIOD_ENDING: { text: '您寄售的${items}将于${date}到期，请联系${point}。', params: ['items', 'date', 'point'], policy: NOTICE },
+  // Codes the farmer must receive to be paid in cash or to change the payout account: treated like login codes.
+  PAYOUT_CASH_CODE: { text: '${name}您好，${amount}元货款请到${point}领取现金，领取时向代办员出示验证码${code}，请勿告诉他人。', params: ['name', 'amount', 'point', 'code'], policy: LOGIN },
+  PAYOUT_CHANGE_CODE: { text: '您正在修改收款账户，验证码${code}，5分钟内有效。如非本人办理，请勿告诉他人并联系服务点。', params: ['code'], policy: LOGIN },
+  PAYOUT_ACCOUNT_CHANGED: { text: '${name}您好，您的收款方式已于${time}改为${account}。如非本人办理，请立即联系服务点。', params: ['name', 'time', 'account'], policy: SECURITY },
   // Replies to incoming SMS commands.
   REPLY_HELP: { text: '回复：余额(YE) 查余额；查询(CX) 查最近交售；快递(KD) 查待取快递；帮助(BZ) 查看本说明。', params: [], policy: ON_REQUEST },
   REPLY_TEXT: { text: '${text}', params: ['text'], policy: ON_REQUEST },

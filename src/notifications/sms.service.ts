@@ -12,6 +12,10 @@ import { SMS_CLOCK, SMS_PROVIDER, SmsClock, SmsProvider } from './sms-provider';
 import { SmsRateLimiter } from './sms-rate-limiter';
 import { renderTemplate, SMS_TEMPLATES, SmsParams, SmsTemplateKey } from './sms-templates';
 
+/** Requests per multi-row INSERT (each has one to two recipients). */
+const REQUESTS_PER_CHUNK = 500;
+const messageKey = (sourceKey: string, phone: string, template: string) => `${sourceKey}\u0000${phone}\u0000${template}`;
+
 export type SmsRecipient = { phone: string; role: SmsRecipientRole };
 
 export type SmsRequest = {
@@ -54,20 +58,43 @@ export class SmsService {
    * job id (a no-op if the job exists), so a crash between insert and enqueue loses nothing.
    */
   async request(req: SmsRequest): Promise<SmsMessageEntity[]> {
-    const def = SMS_TEMPLATES[req.template];
-    const body = renderTemplate(def, req.params);
-    const phones = [...new Set(req.recipients.map((r) => r.phone))];
-    if (phones.length === 0) return [];
+    return this.requestMany([req]);
+  }
+
+  /**
+   * `request` for many at once (the daily digest, bursts of events): one multi-row INSERT IGNORE, one
+   * read-back and one Bull addBulk per chunk of requests, instead of three round trips per request.
+   */
+  async requestMany(reqs: SmsRequest[]): Promise<SmsMessageEntity[]> {
+    const out: SmsMessageEntity[] = [];
+    for (let i = 0; i < reqs.length; i += REQUESTS_PER_CHUNK) out.push(...await this.requestChunk(reqs.slice(i, i + REQUESTS_PER_CHUNK)));
+    return out;
+  }
+
+  private async requestChunk(reqs: SmsRequest[]): Promise<SmsMessageEntity[]> {
     const now = this.clock.now();
-    const at = def.policy.respectsQuietHours ? sendableAt(now, this.sms.quietHours) : now;
-    const status = req.skipReason ? SmsStatus.SKIPPED : at > now ? SmsStatus.SCHEDULED : SmsStatus.PENDING;
-    const rows = req.recipients.filter((r, i, all) => all.findIndex((x) => x.phone === r.phone) === i);
+    const values: unknown[] = [];
+    const wanted = new Set<string>();
+    for (const req of reqs) {
+      const def = SMS_TEMPLATES[req.template];
+      const body = renderTemplate(def, req.params);
+      const at = def.policy.respectsQuietHours ? sendableAt(now, this.sms.quietHours) : now;
+      const status = req.skipReason ? SmsStatus.SKIPPED : at > now ? SmsStatus.SCHEDULED : SmsStatus.PENDING;
+      const rows = req.recipients.filter((r, i, all) => all.findIndex((x) => x.phone === r.phone) === i);
+      for (const r of rows) {
+        wanted.add(messageKey(req.sourceKey, r.phone, req.template));
+        values.push(req.sourceKey, r.phone, r.role, req.companyId ?? null, req.farmerId ?? null, req.template, JSON.stringify(req.params), body, status, req.skipReason ?? null, status === SmsStatus.SCHEDULED ? at : null);
+      }
+    }
+    if (wanted.size === 0) return [];
     await this.dataSource.query(
       `INSERT IGNORE INTO sms_message (source_key, recipient_phone, recipient_role, company_id, farmer_id, template, params, body, status, last_error, scheduled_at)
-       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      rows.flatMap((r) => [req.sourceKey, r.phone, r.role, req.companyId ?? null, req.farmerId ?? null, req.template, JSON.stringify(req.params), body, status, req.skipReason ?? null, status === SmsStatus.SCHEDULED ? at : null]),
+       VALUES ${Array.from({ length: wanted.size }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      values,
     );
-    const messages = await this.dataSource.getRepository(SmsMessageEntity).findBy({ sourceKey: req.sourceKey, template: req.template, recipientPhone: In(phones) });
+    const sourceKeys = [...new Set(reqs.map((r) => r.sourceKey))];
+    const found = await this.dataSource.getRepository(SmsMessageEntity).findBy({ sourceKey: In(sourceKeys) });
+    const messages = found.filter((m) => wanted.has(messageKey(m.sourceKey, m.recipientPhone, m.template)));
     await this.enqueue(messages.filter((m) => SENDABLE_STATUSES.includes(m.status)), now);
     return messages;
   }
@@ -91,6 +118,22 @@ export class SmsService {
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
       removeOnFail: { age: 14 * 24 * 3600 },
     };
+  }
+
+  /**
+   * Records delivery receipts (DELIVERED / UNDELIVERED) by the provider's message id. Only a SENT
+   * message changes, so a repeated receipt is a no-op. Returns how many messages changed.
+   */
+  async recordReceipts(provider: string, receipts: Array<{ providerMessageId: string; delivered: boolean; error: string | null }>): Promise<number> {
+    let changed = 0;
+    for (const r of receipts) {
+      const res = await this.dataSource.query(
+        'UPDATE sms_message SET status = ?, delivered_at = ?, last_error = ? WHERE provider = ? AND provider_message_id = ? AND status = ?',
+        [r.delivered ? SmsStatus.DELIVERED : SmsStatus.UNDELIVERED, new Date(), r.delivered ? null : (r.error ?? 'UNDELIVERED').slice(0, 500), provider, r.providerMessageId, SmsStatus.SENT],
+      ) as { affectedRows: number };
+      changed += res.affectedRows;
+    }
+    return changed;
   }
 
   /**

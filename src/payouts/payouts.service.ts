@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
+import { Page, paginate, PageQueryDto } from '../common/pagination';
 import { SettlementConfig } from '../config';
 import { inTransaction } from '../database/transaction';
 import { FarmerPayoutGuard } from '../farmers/farmer-payout-guard';
@@ -295,6 +296,20 @@ export class PayoutsService implements OnModuleInit {
     if (!p) throw payoutNotFound();
     await this.settlement.assertFarmerVisible(actor, p.farmerId).catch(() => { throw payoutNotFound(); });
     return toView(p);
+  }
+
+  /** A farmer's payouts, newest first (the farmer app; the farmer id comes from the token). */
+  async listForFarmer(actor: Principal, farmerId: string, query: PageQueryDto): Promise<Page<PayoutView>> {
+    await this.settlement.assertFarmerVisible(actor, farmerId);
+    const qb = this.dataSource.getRepository(PayoutEntity).createQueryBuilder('p')
+      .where('p.company_id = :c AND p.farmer_id = :farmerId', { c: actor.companyId, farmerId });
+    return paginate(qb, 'p.id', query, toView);
+  }
+
+  /** The farmer's newest payout, or null. */
+  async lastForFarmer(companyId: string, farmerId: string): Promise<PayoutView | null> {
+    const p = await this.dataSource.getRepository(PayoutEntity).findOne({ where: { companyId, farmerId }, order: { id: 'DESC' } });
+    return p ? toView(p) : null;
   }
 
   /** The payout of a statement (the statement view shows a failed one and its reversal). */

@@ -219,6 +219,13 @@ export class SettlementService {
     return res.affectedRows === 1;
   }
 
+  /** The period key of a statement's run (SMS text), or null. */
+  async statementPeriod(statementId: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(
+      'SELECT r.period_key FROM payout_statement s JOIN settlement_run r ON r.id = s.run_id WHERE s.id = ?', [statementId]);
+    return row ? String(row.period_key) : null;
+  }
+
   /** Approved statements of a run not yet paid (ids), for paying a whole run. */
   async approvedStatementIds(companyId: string, runId: string): Promise<string[]> {
     const rows = await this.dataSource.query(

@@ -32,6 +32,8 @@ export const BASE_TEST_ENV: Record<string, string> = {
   AUTH_RATE_LIMIT_PER_MINUTE: '1000',
   DB_POOL_SIZE: '10',
   SMS_WEBHOOK_SECRET: 'test-sms-webhook-secret-0123456789',
+  QUEUE_DASHBOARD_USER: 'queues-admin',
+  QUEUE_DASHBOARD_PASSWORD: 'test-queue-dashboard-password',
   SMS_SEND_ATTEMPTS: '3',
   SMS_BACKOFF_MS: '20',
   // Quiet hours are tested with a fixed clock; off here so other tests are independent of the hour.

@@ -22,3 +22,13 @@ export class MeConsignmentsQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,20}$/)
   cursor?: string;
 }
+
+export class MeEarningsQueryDto {
+  @ApiPropertyOptional({ example: '2026-06-01', description: '起始日（上海时间）first Asia/Shanghai day' })
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-06-30', description: '截止日（含）last day, inclusive' })
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  to?: string;
+}
