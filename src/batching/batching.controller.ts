@@ -104,14 +104,6 @@ export class BatchingController {
     return batch;
   }
 
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles(...WAREHOUSE_SIDE)
-  @ApiOperation({ summary: '关闭已收货的批次 Close a received batch' })
-  close(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string): Promise<BatchView> {
-    return this.receiving.close(actor, id);
-  }
-
   @Post(':id/items/:itemId/chargebacks')
   @Roles(...WAREHOUSE_SIDE)
   @ApiOperation({ summary: '隐性缺陷扣回农户（附证据）Charge a latent defect back to the farmer, with evidence' })

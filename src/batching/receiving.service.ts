@@ -59,7 +59,7 @@ export class ReceivingService {
     return inTransaction(this.dataSource, async (em) => {
       const batch = await this.access.lockForWarehouse(em, actor, id);
       if (await this.access.claimRequest(em, id, dto.requestId, 'RECEIVE', dto) === 'replay') return { created: false, batch: await this.batches.detail(em, id) };
-      assertBatchStatus(batch.status, [BatchStatus.DISPATCHED], '收货');
+      assertBatchStatus(batch.status, [BatchStatus.DISPATCHED, BatchStatus.RECEIVED], '收货');
       const items = await em.getRepository(BatchItemEntity).findBy({ batchId: id });
       const byId = new Map(items.map((i) => [i.id, i]));
       const changed: BatchItemEntity[] = [];
@@ -134,33 +134,26 @@ export class ReceivingService {
           events.push(...chargebackEvent(cb));
         }
       }
-      const batchChanges: Partial<BatchEntity> = {};
-      if (!batch.receivingStartedAt) batchChanges.receivingStartedAt = now;
+      // The first receipt means the truck is being unloaded (RECEIVED); the batch closes by itself
+      // once every line is accounted for (received + damaged + lost = shipped, surplus declared).
       const complete = items.every((i) => i.accounted);
-      if (complete) Object.assign(batchChanges, { status: BatchStatus.RECEIVED, receivedAt: now });
-      if (Object.keys(batchChanges).length) await em.getRepository(BatchEntity).update({ id }, batchChanges);
-      if (complete) events.push(await this.receivedEvent(em, batch, items, now));
+      const status = complete ? BatchStatus.CLOSED : BatchStatus.RECEIVED;
+      const batchChanges: Partial<BatchEntity> = { status };
+      if (!batch.receivingStartedAt) batchChanges.receivingStartedAt = now;
+      if (complete) Object.assign(batchChanges, { receivedAt: now, closedAt: now, closedBy: actor.id });
+      await em.getRepository(BatchEntity).update({ id }, batchChanges);
+      if (complete) {
+        events.push(await this.receivedEvent(em, batch, items, now), {
+          eventType: BATCH_EVENTS.CLOSED, aggregateType: 'batch', aggregateId: id,
+          payload: { batchId: id, batchNo: batch.batchNo, companyId: batch.companyId, pointId: batch.pointId, warehouseId: batch.warehouseId },
+        });
+      }
       await this.outbox.publish(em, ...events);
       await this.audit.record(em, actor, {
         entityType: 'batch', entityId: id, action: 'receive',
-        after: { receiptId, lines: dto.lines.length, losses: losses.length, status: complete ? BatchStatus.RECEIVED : batch.status },
+        before: { status: batch.status }, after: { receiptId, lines: dto.lines.length, losses: losses.length, status },
       });
       return { created: true, batch: await this.batches.detail(em, id) };
-    });
-  }
-
-  /** Closes a fully received batch (its losses and chargebacks reviewed). */
-  async close(actor: Principal, id: string): Promise<BatchView> {
-    return inTransaction(this.dataSource, async (em) => {
-      const batch = await this.access.lockForWarehouse(em, actor, id);
-      assertBatchStatus(batch.status, [BatchStatus.RECEIVED], '关闭');
-      await em.getRepository(BatchEntity).update({ id }, { status: BatchStatus.CLOSED, closedAt: new Date(), closedBy: actor.id });
-      await this.audit.record(em, actor, { entityType: 'batch', entityId: id, action: 'close', before: { status: batch.status }, after: { status: BatchStatus.CLOSED } });
-      await this.outbox.publish(em, {
-        eventType: BATCH_EVENTS.CLOSED, aggregateType: 'batch', aggregateId: id,
-        payload: { batchId: id, batchNo: batch.batchNo, companyId: batch.companyId, pointId: batch.pointId, warehouseId: batch.warehouseId },
-      });
-      return this.batches.detail(em, id);
     });
   }
 

@@ -11,4 +11,12 @@ describe(consignmentStatusFromLines.name, () => {
     expect(of(LineStatus.BATCHED, LineStatus.BATCHED)).toBe(ConsignmentStatus.BATCHED);
     expect(of(LineStatus.VOIDED)).toBe(ConsignmentStatus.VOIDED);
   });
+
+  it('should count a line whose QC accepted nothing as done once the others are batched', () => {
+    const rejected = { status: LineStatus.INSPECTED, acceptedQuantityBase: 0 };
+    const batched = { status: LineStatus.BATCHED, acceptedQuantityBase: 30 };
+    expect(consignmentStatusFromLines([batched, rejected])).toBe(ConsignmentStatus.BATCHED);
+    expect(consignmentStatusFromLines([rejected, rejected])).toBe(ConsignmentStatus.INSPECTED);
+    expect(consignmentStatusFromLines([{ status: LineStatus.PARTLY_BATCHED, acceptedQuantityBase: 30 }, rejected])).toBe(ConsignmentStatus.PARTLY_BATCHED);
+  });
 });

@@ -1,6 +1,6 @@
 import { ConflictError } from '../common/errors/domain-error';
 
-/** A consignment's state; every action checks it (batching states are set by the batching issue). */
+/** A consignment's state; every action checks it (batching states are set by the batching module). */
 export enum ConsignmentStatus {
   RECEIVED = 'RECEIVED',
   PARTLY_INSPECTED = 'PARTLY_INSPECTED',
@@ -46,9 +46,16 @@ export enum AmendmentKind {
   QC_CORRECTION = 'QC_CORRECTION',
 }
 
-/** Consignment status derived from its lines (after QC or void). */
-export function consignmentStatusFromLines(lines: Array<{ status: LineStatus }>): ConsignmentStatus {
+/** A line whose QC accepted nothing has nothing to batch: it never holds its consignment back from BATCHED. */
+const nothingToBatch = (l: { status: LineStatus; acceptedQuantityBase?: number }) =>
+  l.status === LineStatus.INSPECTED && l.acceptedQuantityBase === 0;
+
+/** Consignment status derived from its lines (after QC, batching or void). */
+export function consignmentStatusFromLines(lines: Array<{ status: LineStatus; acceptedQuantityBase?: number }>): ConsignmentStatus {
   if (lines.every((l) => l.status === LineStatus.VOIDED)) return ConsignmentStatus.VOIDED;
+  if (lines.some((l) => l.status === LineStatus.BATCHED) && lines.every((l) => l.status === LineStatus.BATCHED || nothingToBatch(l))) {
+    return ConsignmentStatus.BATCHED;
+  }
   if (lines.every((l) => l.status === LineStatus.BATCHED)) return ConsignmentStatus.BATCHED;
   if (lines.some((l) => l.status === LineStatus.BATCHED || l.status === LineStatus.PARTLY_BATCHED)) return ConsignmentStatus.PARTLY_BATCHED;
   if (lines.every((l) => l.status === LineStatus.INSPECTED)) return ConsignmentStatus.INSPECTED;

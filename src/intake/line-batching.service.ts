@@ -103,7 +103,9 @@ export class LineBatchingService {
 
   private async refreshConsignmentStatuses(em: EntityManager, consignmentIds: string[]): Promise<void> {
     if (consignmentIds.length === 0) return;
-    const rows = await em.query('SELECT consignment_id, status FROM consignment_line WHERE consignment_id IN (?)', [consignmentIds]) as Array<{ consignment_id: string; status: LineStatus }>;
+    const rows = await em.query(
+      'SELECT consignment_id, status, accepted_quantity_base AS acceptedQuantityBase FROM consignment_line WHERE consignment_id IN (?)', [consignmentIds],
+    ) as Array<{ consignment_id: string; status: LineStatus; acceptedQuantityBase: number }>;
     const current = await em.query('SELECT id, status FROM consignment WHERE id IN (?)', [consignmentIds]) as Array<{ id: string; status: string }>;
     for (const c of current) {
       const status = consignmentStatusFromLines(rows.filter((r) => String(r.consignment_id) === String(c.id)));

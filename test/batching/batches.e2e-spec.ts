@@ -79,7 +79,7 @@ describe('Batches and receiving (e2e)', () => {
     // partial receiving: eggs first (28 good, 2 broken); retried
     const first = { requestId: randomUUID(), lines: [{ batchItemId: item(full, eggs.id).id, receivedQuantityBase: 28, damagedQuantityBase: 2 }] };
     const r1 = await c.warehouseStaff.post(`/api/v1/batches/${batch.id}/receipts`, first).expect(201);
-    expect(r1.body.status).toBe('DISPATCHED');
+    expect(r1.body.status).toBe('RECEIVED');
     expect(r1.body.receivingStartedAt).toBeTruthy();
     const retry = await c.warehouseStaff.post(`/api/v1/batches/${batch.id}/receipts`, first).expect(200);
     expect(item(retry.body, eggs.id)).toEqual(expect.objectContaining({ receivedBase: 28, damagedBase: 2, accounted: true }));
@@ -98,7 +98,8 @@ describe('Batches and receiving (e2e)', () => {
         { batchItemId: item(full, dfr.id).id, receivedQuantityBase: 3, surplusReason: '农户多放一瓶' },
       ],
     }).expect(201);
-    expect(done.body.status).toBe('RECEIVED');
+    // every line accounted for: the batch closes by itself
+    expect(done.body).toEqual(expect.objectContaining({ status: 'CLOSED', closedAt: expect.any(String) }));
     expect(item(done.body, tzc.id)).toEqual(expect.objectContaining({ receivedBase: 1200, lostBase: 50, accounted: true }));
     expect(item(done.body, dfr.id)).toEqual(expect.objectContaining({ receivedBase: 3, surplusBase: 1, surplusReason: '农户多放一瓶' }));
     expect(done.body.transitLosses.map((l: { cause: string; quantityBase: number; bearer: string }) => [l.cause, l.quantityBase, l.bearer]))
@@ -111,8 +112,7 @@ describe('Batches and receiving (e2e)', () => {
     expect(await events('warehouse.chargeback_recorded', batch.id)).toHaveLength(0);
     expect(await t.dataSource.query('SELECT id FROM chargeback WHERE batch_id = ?', [batch.id])).toHaveLength(0);
 
-    const closed = (await c.warehouseStaff.post(`/api/v1/batches/${batch.id}/close`).expect(200)).body;
-    expect(closed).toEqual(expect.objectContaining({ status: 'CLOSED', closedAt: expect.any(String) }));
+    expect(await events('batch.closed', batch.id)).toHaveLength(1);
     // a closed batch takes no new receipt
     expectErrorBody((await c.warehouseStaff.post(`/api/v1/batches/${batch.id}/receipts`, { ...first, requestId: randomUUID() }).expect(409)).body, 409, 'BATCH_STATE_INVALID');
   });
