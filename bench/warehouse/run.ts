@@ -16,7 +16,7 @@ import { randomUUID } from 'crypto';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { newTraceCode } from '../../src/warehouse/trace-code';
-import { BENCH_SECRETS, flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
+import { BENCH_SECRETS, bulkInsert, flag, hasFlag, insertId, log, openBenchDatabase, pct, seedInspectedGoods } from '../support';
 
 const LOTS = flag('lots', 1_000_000);
 const PROVENANCE = flag('provenance', 10_000_000);
@@ -24,7 +24,6 @@ const LOOKUPS = flag('lookups', 2_000);
 const BATCH_LINES = flag('batch-lines', 2_000);
 const RESEED = hasFlag('reseed');
 const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_wh';
-const ROWS_PER_STATEMENT = 5_000;
 const FARMERS = 2_000;
 const VILLAGES = 20;
 /** Consignment lines: each feeds about 10 provenance rows (a line is split over several lots). */
@@ -36,55 +35,19 @@ Object.assign(process.env, {
 });
 
 
-/** Streams generated rows into a table, 5,000 rows a statement. */
-async function bulk(conn: Connection, table: string, columns: string[], count: number, row: (i: number) => unknown[], label = table): Promise<void> {
-  const t0 = performance.now();
-  for (let i = 0; i < count; i += ROWS_PER_STATEMENT) {
-    const rows: unknown[][] = [];
-    for (let k = i; k < Math.min(count, i + ROWS_PER_STATEMENT); k++) rows.push(row(k));
-    await conn.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
-    if ((i / ROWS_PER_STATEMENT) % 200 === 199) log(`  ${label}: ${(i + ROWS_PER_STATEMENT).toLocaleString()} / ${count.toLocaleString()}`);
-  }
-  log(`  ${label}: ${count.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
-
 type Seeded = { companyId: string; pointId: string; warehouseId: string; userId: string; productId: string; firstLineId: number; lineCount: number; firstConsignmentId: number };
 
 async function seed(conn: Connection): Promise<Seeded> {
-  const companyId = await insertId(conn, `INSERT INTO company (code, name, active) VALUES ('BENCHWH', '基准测试公司', 1)`, []);
-  const region = regionMaker(conn, 439_800_000_000);
-  const province = await region(null, 'PROVINCE', '湖南省');
-  const city = await region(province, 'CITY', '益阳市');
-  const county = await region(city, 'COUNTY', '桃江县');
-  const township = await region(county, 'TOWNSHIP', '修山镇');
-  const villages: Array<{ id: string; path: string }> = [];
-  for (let v = 0; v < VILLAGES; v++) villages.push(await region(township, 'VILLAGE', `第${v + 1}村`));
-  const pointId = await insertId(conn,
-    `INSERT INTO commerce_point (company_id, region_id, region_path, code, name, service_center_name, address, contact_phone, opening_hours, active)
-     VALUES (?, ?, ?, 'BWH', '基准服务点', '基准党群服务中心', '村部', '13800000000', '08:00-18:00', 1)`, [companyId, villages[0].id, villages[0].path]);
-  const warehouseId = await insertId(conn, `INSERT INTO warehouse (company_id, region_id, code, name, address, active) VALUES (?, ?, 'BWH', '基准仓', '益阳', 1)`, [companyId, city.id]);
-  const userId = await insertId(conn, `INSERT INTO staff_user (company_id, username, display_name, password_hash, role, active) VALUES (?, 'bench_wh_admin', '基准管理员', 'x', 'ADMIN', 1)`, [companyId]);
-  const productId = await insertId(conn,
-    `INSERT INTO product (company_id, code, name, category, base_unit, units, grades, qc_checklist, shelf_life_days, settlement_mode, max_quantity_base_per_line, active)
-     VALUES (?, 'TZC', '坛子菜', '腌制品', 'GRAM', '[{"name":"斤","baseUnitsPerDisplayUnit":500}]', '[{"code":"A","name":"一级"}]', '[{"key":"seal","label":"密封完好"}]', 180, 'CONSIGNMENT', 100000, 1)`, [companyId]);
-  const skuId = await insertId(conn, `INSERT INTO sku (company_id, product_id, code, name, content_unit, content_base_per_pack, active) VALUES (?, ?, 'TZC-500', '坛子菜 500g', 'GRAM', 500, 1)`, [companyId, productId]);
-  const [[{ id: farmerBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM farmer') as unknown as [[{ id: number }]];
-  const surnames = '吴李张王刘陈杨赵黄周';
-  await bulk(conn, 'farmer', ['company_id', 'name', 'phone', 'village_region_id', 'usual_point_id', 'payout_method', 'sms_consent', 'hardship', 'show_name_on_trace', 'active', 'created_by'],
-    FARMERS, (i) => [companyId, `${surnames[i % 10]}金${i}`, `139${String(i).padStart(8, '0')}`, villages[i % VILLAGES].id, pointId, 'CASH', 1, 0, i % 5 === 0 ? 1 : 0, 1, userId]);
-  const captured = new Date(Date.now() - 86400_000);
-  const consignments = Math.ceil(LINES / 2);
-  const [[{ id: cBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM consignment') as unknown as [[{ id: number }]];
-  await bulk(conn, 'consignment', ['id', 'company_id', 'point_id', 'farmer_id', 'client_id', 'request_hash', 'receipt_no', 'business_day', 'captured_at', 'received_at', 'status', 'line_count', 'estimated_amount_fen', 'created_by'],
-    consignments, (i) => [cBase + i, companyId, pointId, Number(farmerBase) + (i % FARMERS), randomUUID(), 'x'.repeat(64), `BWH-B-${i}`, '2026-01-01', captured, captured, 'BATCHED', 2, 3000, userId]);
-  const [[{ id: lBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM consignment_line') as unknown as [[{ id: number }]];
-  await bulk(conn, 'consignment_line', ['id', 'consignment_id', 'line_no', 'product_id', 'declared_grade_code', 'quantity_text', 'unit_name', 'unit_size_base', 'quantity_base', 'price_fen', 'price_unit_name', 'price_unit_size_base', 'settlement_mode', 'estimated_amount_fen', 'status', 'accepted_quantity_base', 'batched_quantity_base', 'accepted_amount_fen'],
-    LINES, (i) => [lBase + i, cBase + Math.floor(i / 2), (i % 2) + 1, productId, 'A', '2', '斤', 500, 1000, 1500, '斤', 500, 'CONSIGNMENT', 3000, 'BATCHED', 1000, 1000, 3000]);
-  const [[{ id: qBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM quality_check') as unknown as [[{ id: number }]];
-  await bulk(conn, 'quality_check', ['id', 'consignment_id', 'line_id', 'revision', 'request_hash', 'checked_by', 'checked_at', 'accepted_quantity_base', 'rejected_quantity_base', 'checklist'],
-    LINES, (i) => [qBase + i, cBase + Math.floor(i / 2), lBase + i, 1, 'x'.repeat(64), userId, captured, 1000, 0, '{"seal":true}']);
-  await bulk(conn, 'quality_check_grade', ['quality_check_id', 'line_id', 'grade_code', 'quantity_base', 'price_fen', 'price_unit_size_base', 'amount_fen', 'settlement_mode'],
-    LINES, (i) => [qBase + i, lBase + i, 'A', 1000, 1500, 500, 3000, 'CONSIGNMENT']);
+  const g = await seedInspectedGoods(conn, {
+    companyCode: 'BENCHWH', adminUsername: 'bench_wh_admin', villages: VILLAGES, farmers: FARMERS, lines: LINES,
+    product: { code: 'TZC', name: '坛子菜', baseUnit: 'GRAM', unitName: '斤', unitSizeBase: 500 },
+    sku: { code: 'TZC-500', name: '坛子菜 500g', contentBasePerPack: 500 },
+    line: { quantityText: '2', quantityBase: 1000, priceFen: 1500 },
+  });
+  const { companyId, pointId, warehouseId, userId, productId, skuId, captured, surnames } = g;
+  const farmerBase = g.farmerBase;
+  const lBase = g.firstLineId;
+  const cBase = g.firstConsignmentId;
   const processingId = await insertId(conn,
     `INSERT INTO processing_record (company_id, warehouse_id, request_id, request_hash, kind, product_id, input_base, output_base, loss_base, processed_at, processed_by)
      VALUES (?, ?, ?, ?, 'PACKING', ?, 0, 0, 0, NOW(3), ?)`, [companyId, warehouseId, randomUUID(), 'x'.repeat(64), productId, userId]);
@@ -103,9 +66,9 @@ async function seed(conn: Connection): Promise<Seeded> {
       };
     }),
   });
-  await bulk(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at', 'public_trace'],
+  await bulkInsert(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at', 'public_trace'],
     LOTS, (i) => [lotBase + i, companyId, warehouseId, skuId, productId, processingId, `LB-${i}`, newTraceCode(), 20, 20, captured, best, captured, summaryOf(i)]);
-  await bulk(conn, 'lot_provenance', ['lot_id', 'consignment_line_id', 'farmer_id', 'batch_item_id', 'quantity_base'],
+  await bulkInsert(conn, 'lot_provenance', ['lot_id', 'consignment_line_id', 'farmer_id', 'batch_item_id', 'quantity_base'],
     PROVENANCE, (i) => {
       const lot = Math.floor(i / perLot) % LOTS;
       const line = (lot * 7 + (i % perLot) * 131) % LINES;
@@ -121,7 +84,7 @@ async function dispatchedBatch(conn: Connection, s: Seeded, offset: number): Pro
     `INSERT INTO batch (company_id, point_id, warehouse_id, client_id, batch_no, status, created_by, dispatched_at, departed_at, vehicle_plate, driver_name, driver_phone, carrier_kind)
      VALUES (?, ?, ?, ?, ?, 'DISPATCHED', ?, NOW(3), NOW(3), '湘H·00001', '李师傅', '13907371234', 'COMPANY_TRUCK')`,
     [s.companyId, s.pointId, s.warehouseId, randomUUID(), `BWH-BENCH-${Date.now()}-${offset}`, s.userId]);
-  await bulk(conn, 'batch_item', ['batch_id', 'consignment_line_id', 'consignment_id', 'farmer_id', 'product_id', 'quantity_base'], BATCH_LINES,
+  await bulkInsert(conn, 'batch_item', ['batch_id', 'consignment_line_id', 'consignment_id', 'farmer_id', 'product_id', 'quantity_base'], BATCH_LINES,
     (i) => {
       const line = s.firstLineId + ((offset + i) % s.lineCount);
       return [id, line, s.firstConsignmentId + Math.floor((line - s.firstLineId) / 2), 1, s.productId, 1000];
