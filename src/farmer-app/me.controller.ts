@@ -15,6 +15,7 @@ import { SettlementService } from '../settlement/settlement.service';
 import { FarmerRef, FarmersService } from '../farmers/farmers.service';
 import { ConsignmentQueriesService } from '../intake/consignment-queries.service';
 import { CommercePointsService } from '../organization/commerce-points.service';
+import { DemandOrdersService } from '../order-farming/demand-orders.service';
 import { DemandPledgesService } from '../order-farming/demand-pledges.service';
 import { CreateMyPledgeDto, MyPledgesQueryDto } from '../order-farming/dto/order-farming.dto';
 import { DownParcelsService } from '../parcels/down-parcels.service';
@@ -36,6 +37,7 @@ export class MeController {
     private readonly payouts: PayoutsService,
     private readonly ledger: LedgerService,
     private readonly pledges: DemandPledgesService,
+    private readonly demandOrders: DemandOrdersService,
   ) {}
 
   private async me(principal: Principal): Promise<FarmerRef> {
@@ -130,6 +132,13 @@ export class MeController {
       days.set(r.day, d);
     }
     return { from, to, totalFen: rows.reduce((sum, r) => sum + r.amountFen, 0), days: [...days.values()] };
+  }
+
+  @Get('demand-orders')
+  @ApiOperation({ summary: '我常去的服务点可认购的需求订单 Open demand orders published at my usual point, with what is left' })
+  async openOrders(@CurrentPrincipal() principal: Principal) {
+    const f = await this.me(principal);
+    return { items: await this.demandOrders.listOpenAtPoint(f.companyId, f.usualPointId) };
   }
 
   @Get('pledges')

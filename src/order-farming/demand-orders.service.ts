@@ -178,6 +178,21 @@ export class DemandOrdersService {
     return { order, totals: figures(total), points };
   }
 
+  /** The farmer app: open orders, not past due, published at the farmer's point, with what is left to pledge (newest first, at most 100). */
+  async listOpenAtPoint(companyId: string, pointId: string): Promise<DemandOrderView[]> {
+    const orders = await this.dataSource.getRepository(DemandOrderEntity).createQueryBuilder('o')
+      .innerJoin(DemandOrderPointEntity, 'dop', 'dop.order_id = o.id AND dop.point_id = :pointId', { pointId })
+      .where('o.company_id = :companyId AND o.status = :status AND o.due_date >= :today', { companyId, status: DemandOrderStatus.OPEN, today: businessDay(new Date()) })
+      .orderBy('o.id', 'DESC').take(100).getMany();
+    if (orders.length === 0) return [];
+    const [names, point] = await Promise.all([
+      this.dataSource.query('SELECT id, name FROM product WHERE id IN (?)', [[...new Set(orders.map((o) => o.productId))]]) as Promise<Array<{ id: string; name: string }>>,
+      this.dataSource.query('SELECT name FROM commerce_point WHERE id = ?', [pointId]) as Promise<Array<{ name: string }>>,
+    ]);
+    const byId = new Map(names.map((p) => [String(p.id), p.name]));
+    return orders.map((o) => toOrderView(o, byId.get(o.productId) ?? '', [{ pointId, pointName: point[0]?.name ?? '' }]));
+  }
+
   /** Orders in scope, newest first, each with product name and the published points the caller sees: three queries per page. */
   private async listWhere(actor: Principal, query: ListDemandOrdersQueryDto, id?: string): Promise<Page<DemandOrderView>> {
     const limit = query.limit ?? 50;

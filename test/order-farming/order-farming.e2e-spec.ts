@@ -254,6 +254,10 @@ describe('Order farming (e2e)', () => {
       expect(forB.totals).toEqual({ pledgedBase: 40, deliveredBase: 15, acceptedBase: 12 });
       expect(forB.order.pledgedBase).toBe(190);
 
+      const listed = (await c.agentB.get(`/api/v1/demand-pledges?orderId=${order.id}`).expect(200)).body.items;
+      expect(listed.map((p: { id: string }) => p.id)).toEqual([pB.id]);
+      expect((await c.admin.get(`/api/v1/demand-pledges?orderId=${order.id}&status=ACTIVE`).expect(200)).body.items).toHaveLength(3);
+
       // a pledge with deliveries cannot be cancelled
       expectErrorBody((await c.agentA.post(`/api/v1/demand-pledges/${p1.id}/cancel`, { reason: 'x' }).expect(409)).body, 409, 'PLEDGE_HAS_DELIVERIES');
     });
@@ -303,6 +307,8 @@ describe('Order farming (e2e)', () => {
 
       const me3 = await loginFarmer(t.http, t.dataSource, farmer3.phone);
       expect((await me3.get('/api/v1/me/pledges').expect(200)).body).toEqual({ items: [], nextCursor: null });
+      const open = (await me3.get('/api/v1/me/demand-orders').expect(200)).body.items;
+      expect(open.find((o: { id: string }) => o.id === order.id)).toEqual(expect.objectContaining({ remainingBase: 400, productName: '豆腐乳', points: [{ pointId: org.pointA.id, pointName: org.pointA.name }] }));
       const body = { clientId: randomUUID(), orderId: order.id, quantity: 25, unit: '瓶' };
       const own = await me3.post('/api/v1/me/pledges', body).expect(201);
       expect(own.body).toEqual(expect.objectContaining({ farmerId: farmer3.id, pointId: org.pointA.id, quantityBase: 25, createdByKind: 'farmer' }));
