@@ -8,6 +8,7 @@ import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
 import { IntakeModule } from './intake/intake.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OrderFarmingModule } from './order-farming/order-farming.module';
 import { OrganizationModule } from './organization/organization.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
@@ -24,7 +25,7 @@ import { WarehouseModule } from './warehouse/warehouse.module';
  */
 export const FEATURE_MODULES = [
   AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule,
-  BatchingModule, WarehouseModule, LedgerModule, SalesModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
+  BatchingModule, WarehouseModule, LedgerModule, SalesModule, OrderFarmingModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
 ];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */

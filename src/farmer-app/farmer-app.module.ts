@@ -6,6 +6,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { PayoutsModule } from '../payouts/payouts.module';
 import { SettlementModule } from '../settlement/settlement.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { OrderFarmingModule } from '../order-farming/order-farming.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { ParcelsModule } from '../parcels/parcels.module';
 import { FarmerAuthController } from './farmer-auth.controller';
@@ -16,7 +17,7 @@ import { SmsWebhooksController } from './sms-webhooks.controller';
 
 /** The farmer app: SMS-code login, farmer tokens, and the /me routes. */
 @Module({
-  imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule, SettlementModule, PayoutsModule, LedgerModule],
+  imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule, SettlementModule, PayoutsModule, LedgerModule, OrderFarmingModule],
   controllers: [FarmerAuthController, MeController, SmsWebhooksController],
   providers: [FarmerAuthService, SmsCommandsService],
   exports: [FarmerAuthService],

@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CatalogService } from '../catalog/catalog.service';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
@@ -14,6 +15,9 @@ import { SettlementService } from '../settlement/settlement.service';
 import { FarmerRef, FarmersService } from '../farmers/farmers.service';
 import { ConsignmentQueriesService } from '../intake/consignment-queries.service';
 import { CommercePointsService } from '../organization/commerce-points.service';
+import { DemandOrdersService } from '../order-farming/demand-orders.service';
+import { DemandPledgesService } from '../order-farming/demand-pledges.service';
+import { CreateMyPledgeDto, MyPledgesQueryDto } from '../order-farming/dto/order-farming.dto';
 import { DownParcelsService } from '../parcels/down-parcels.service';
 import { MeConsignmentsQueryDto, MeEarningsQueryDto } from './dto/farmer-auth.dto';
 
@@ -32,6 +36,8 @@ export class MeController {
     private readonly settlement: SettlementService,
     private readonly payouts: PayoutsService,
     private readonly ledger: LedgerService,
+    private readonly pledges: DemandPledgesService,
+    private readonly demandOrders: DemandOrdersService,
   ) {}
 
   private async me(principal: Principal): Promise<FarmerRef> {
@@ -126,5 +132,27 @@ export class MeController {
       days.set(r.day, d);
     }
     return { from, to, totalFen: rows.reduce((sum, r) => sum + r.amountFen, 0), days: [...days.values()] };
+  }
+
+  @Get('demand-orders')
+  @ApiOperation({ summary: '我常去的服务点可认购的需求订单 Open demand orders published at my usual point, with what is left' })
+  async openOrders(@CurrentPrincipal() principal: Principal) {
+    const f = await this.me(principal);
+    return { items: await this.demandOrders.listOpenAtPoint(f.companyId, f.usualPointId) };
+  }
+
+  @Get('pledges')
+  @ApiOperation({ summary: '我的订单农业认购（含订单信息、已交货、合格数量）My pledges to demand orders with delivered and accepted quantities' })
+  async myPledges(@CurrentPrincipal() principal: Principal, @Query() query: MyPledgesQueryDto) {
+    const f = await this.me(principal);
+    return this.pledges.listForFarmer(f.companyId, f.id, query);
+  }
+
+  @Post('pledges')
+  @ApiOperation({ summary: '认购需求订单（默认在常去的服务点；同一 clientId 重发返回 200）Pledge to a demand order published at my point' })
+  async pledge(@CurrentPrincipal() principal: Principal, @Body() dto: CreateMyPledgeDto, @Res({ passthrough: true }) res: Response) {
+    const { created, pledge } = await this.pledges.pledgeByFarmer(principal, dto);
+    res.status(created ? 201 : 200);
+    return pledge;
   }
 }

@@ -18,6 +18,7 @@ import { IntakeConfig } from '../config';
 import { inTransaction, isDuplicateKeyError } from '../database/transaction';
 import { FarmersService } from '../farmers/farmers.service';
 import { CommercePointsService } from '../organization/commerce-points.service';
+import { DemandPledgesService } from '../order-farming/demand-pledges.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { ConsignmentLineEntity } from './consignment-line.entity';
 import { toConsignmentDto } from './consignment-views';
@@ -49,6 +50,8 @@ type PreparedConsignment = {
   pointCode: string;
   lines: Array<Omit<ConsignmentLineEntity, 'id' | 'consignmentId'>>;
   estimatedAmountFen: number;
+  /** Lines delivered against an order-farming pledge (index into `lines`). */
+  pledgeLinks: Array<{ lineIndex: number; pledgeId: string }>;
 };
 
 const QUANTITY_ERRORS: Record<Exclude<ConversionResult, { ok: true }>['reason'], [string, string]> = {
@@ -63,7 +66,8 @@ const QUANTITY_ERRORS: Record<Exclude<ConversionResult, { ok: true }>['reason'],
 export function consignmentRequestHash(dto: CreateConsignmentDto): string {
   const canonical = {
     pointId: dto.pointId, farmerId: dto.farmerId, capturedAt: new Date(dto.capturedAt).toISOString(), note: dto.note ?? null,
-    lines: dto.lines.map((l) => [l.productId, normalizeQuantity(l.quantity) ?? l.quantity, l.unit, l.gradeCode]),
+    // The pledge joins a line's tuple only when given, so hashes of consignments without one are unchanged.
+    lines: dto.lines.map((l) => [l.productId, normalizeQuantity(l.quantity) ?? l.quantity, l.unit, l.gradeCode, ...(l.pledgeId ? [l.pledgeId] : [])]),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -81,6 +85,7 @@ export class ConsignmentsService {
     private readonly points: CommercePointsService,
     private readonly farmers: FarmersService,
     private readonly catalog: CatalogService,
+    private readonly pledges: DemandPledgesService,
     config: ConfigService,
   ) {
     this.config = config.getOrThrow<IntakeConfig>('intake');
@@ -239,7 +244,10 @@ export class ConsignmentsService {
         acceptedQuantityBase: 0, rejectedQuantityBase: 0, batchedQuantityBase: 0, acceptedAmountFen: 0,
       };
     });
-    return { dto, hash, capturedAt, day: businessDay(capturedAt), pointCode: point.code, lines, estimatedAmountFen };
+    const pledgeLinks = dto.lines.flatMap((l, i) => (l.pledgeId ? [{ lineIndex: i, pledgeId: l.pledgeId }] : []));
+    await this.pledges.checkForIntake(actor.companyId, dto.pointId, dto.farmerId,
+      pledgeLinks.map((k) => ({ field: `lines.${k.lineIndex}.pledgeId`, productId: dto.lines[k.lineIndex].productId, pledgeId: k.pledgeId })));
+    return { dto, hash, capturedAt, day: businessDay(capturedAt), pointCode: point.code, lines, estimatedAmountFen, pledgeLinks };
   }
 
   /** The hot path: counter, header, all lines in one INSERT, outbox and audit rows. No reloads. */
@@ -266,6 +274,7 @@ export class ConsignmentsService {
     // A multi-row INSERT gets consecutive auto-increment ids (InnoDB "simple insert").
     const firstLineId = BigInt((lineInsert.raw as { insertId: number | string }).insertId);
     const lines = p.lines.map((l, i) => ({ ...l, id: String(firstLineId + BigInt(i)), consignmentId: id }) as ConsignmentLineEntity);
+    await this.pledges.recordDeliveries(em, p.pledgeLinks.map((k) => ({ pledgeId: k.pledgeId, consignmentLineId: lines[k.lineIndex].id })));
     await this.outbox.publish(em, {
       eventType: INTAKE_EVENTS.RECEIVED, aggregateType: 'consignment', aggregateId: id,
       payload: {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FarmersModule } from '../farmers/farmers.module';
+import { OrderFarmingModule } from '../order-farming/order-farming.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { ConsignmentQueriesService } from './consignment-queries.service';
 import { ConsignmentsService } from './consignments.service';
@@ -10,7 +11,7 @@ import { QualityChecksService } from './quality-checks.service';
 
 /** Consignment intake and quality checks at the commerce point. */
 @Module({
-  imports: [OrganizationModule, FarmersModule, CatalogModule],
+  imports: [OrganizationModule, FarmersModule, CatalogModule, OrderFarmingModule],
   controllers: [IntakeController],
   providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],
   exports: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { QUANTITY_PATTERN } from '../../common/quantity';
 
 /** Accepts 2.5 or "2.5"; the text is converted exactly to base units by the service. */
@@ -19,4 +19,8 @@ export class ConsignmentLineInputDto {
 
   @ApiProperty({ example: 'A', description: '申报等级 declared grade' }) @Matches(/^[A-Z0-9_]{1,16}$/)
   gradeCode: string;
+
+  @ApiPropertyOptional({ description: '交付的订单农业认购（同一农户、商品、服务点，订单未关闭）the order-farming pledge this line delivers against' })
+  @IsOptional() @Matches(/^\d{1,20}$/)
+  pledgeId?: string;
 }
