@@ -226,14 +226,14 @@ export class AllocationService {
     return state;
   }
 
-  /** Writes the cumulative per lot/line figures back (one multi-row upsert). */
+  /** Writes the cumulative per lot/line figures back (one multi-row upsert; the company-stock row's contribution grows with each conversion). */
   async saveState(em: EntityManager, state: Map<string, Contributor[]>): Promise<void> {
     const rows = [...state.entries()].flatMap(([lotId, list]) => list.map((c) => [lotId, c.consignmentLineId, c.farmerId, c.contributedBase, c.allocatedBase, c.allocatedFen]));
     for (let i = 0; i < rows.length; i += 2000) {
       const chunk = rows.slice(i, i + 2000);
       await em.query(
         `INSERT INTO lot_allocation (lot_id, consignment_line_id, farmer_id, contributed_base, allocated_base, allocated_fen) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
-         ON DUPLICATE KEY UPDATE allocated_base = VALUES(allocated_base), allocated_fen = VALUES(allocated_fen)`, chunk.flat(),
+         ON DUPLICATE KEY UPDATE contributed_base = VALUES(contributed_base), allocated_base = VALUES(allocated_base), allocated_fen = VALUES(allocated_fen)`, chunk.flat(),
       );
     }
   }
