@@ -1,4 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { allConfigs } from '../../src/config';
 import { randomUUID } from 'crypto';
 import { createTestApp, TestApp } from '../setup/app';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
@@ -254,5 +257,17 @@ describe('Unsold goods and the consignment period (e2e)', () => {
     const conversion = trace.unsold.find((u: { stage: string }) => u.stage === 'ACTED');
     expect(conversion).toEqual(expect.objectContaining({ lotId, consignmentLineId: lineId, policy: 'CONVERT', unitsBase: 9 - mine.quantityBase, farmerFen: (9 - mine.quantityBase) * JAR_FEN }));
     expect(trace.lots.map((l: { lotId: string }) => l.lotId)).toEqual([lotId]);
+  });
+
+  it('should refuse to boot with an unknown policy or markdown percentage, naming the variable', async () => {
+    for (const [name, value] of [['UNSOLD_POLICY', 'GIVE_AWAY'], ['UNSOLD_MARKDOWN_PERCENT', '95'], ['UNSOLD_PERIOD_ENDING_NOTICE_DAYS', '-1']]) {
+      const saved = process.env[name];
+      process.env[name] = value;
+      try {
+        await expect(Test.createTestingModule({ imports: [ConfigModule.forRoot({ load: allConfigs, ignoreEnvFile: true })] }).compile()).rejects.toThrow(new RegExp(name));
+      } finally {
+        if (saved === undefined) delete process.env[name]; else process.env[name] = saved;
+      }
+    }
   });
 });
