@@ -222,13 +222,18 @@ export class UnsoldService {
         flags.flatMap((f) => [f.lotId, companyId, day, pct, f.ref, f.suggested, f.unsoldBase]),
       );
       await this.record(em, companyId, day, 'MARKDOWN', UnsoldStage.ACTED, kept.map((x) => ({ ...x, amountFen: 0 })));
+      const stored = new Map((await em.query('SELECT lot_id, markdown_percent, reference_unit_price_fen, suggested_unit_price_fen FROM lot_markdown WHERE lot_id IN (?)', [flags.map((f) => f.lotId)]) as Array<Record<string, unknown>>)
+        .map((r) => [String(r.lot_id), r]));
       await this.outbox.publish(em, ...flags.map((f) => {
         const lot = inStock.get(f.lotId)!;
+        // the event carries the lot's standing markdown (its first one)
+        const flag = stored.get(f.lotId)!;
+        const priceOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
         return {
           eventType: UNSOLD_EVENTS.MARKED_DOWN, aggregateType: 'lot', aggregateId: f.lotId,
           payload: {
-            companyId, lotId: f.lotId, warehouseId: String(lot.warehouse_id), skuId: String(lot.sku_id), day, markdownPercent: pct,
-            referenceUnitPriceFen: f.ref, suggestedUnitPriceFen: f.suggested, unsoldBase: f.unsoldBase,
+            companyId, lotId: f.lotId, warehouseId: String(lot.warehouse_id), skuId: String(lot.sku_id), day, markdownPercent: Number(flag.markdown_percent),
+            referenceUnitPriceFen: priceOrNull(flag.reference_unit_price_fen), suggestedUnitPriceFen: priceOrNull(flag.suggested_unit_price_fen), unsoldBase: f.unsoldBase,
             lines: byLot.get(f.lotId)!.map((x) => ({ consignmentLineId: x.consignmentLineId, farmerId: x.farmerId, unsoldBase: x.unsoldBase })),
           },
         };
