@@ -9,12 +9,13 @@ import { payoutsConfig } from './payouts.config';
 import { redisConfig } from './redis.config';
 import { settlementConfig } from './settlement.config';
 import { smsConfig } from './sms.config';
+import { unsoldConfig } from './unsold.config';
 import { warehouseConfig } from './warehouse.config';
 
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
 export const allConfigs = [
   appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig,
-  settlementConfig, payoutsConfig, smsConfig,
+  settlementConfig, payoutsConfig, smsConfig, unsoldConfig,
 ];
 
 export type { AppConfig } from './app.config';
@@ -29,3 +30,4 @@ export type { RedisConfig } from './redis.config';
 export type { SettlementConfig } from './settlement.config';
 export type { SmsConfig, SmsProviderName } from './sms.config';
 export type { TransitLossBearer, WarehouseConfig } from './warehouse.config';
+export type { UnsoldConfig, UnsoldPolicyName } from './unsold.config';

@@ -9,6 +9,7 @@ import { CarriersService } from '../parcels/carriers.service';
 import { DownParcelsService } from '../parcels/down-parcels.service';
 import { DownParcelStatus, PARCEL_EVENTS } from '../parcels/parcel.enums';
 import { DomainEventJob } from '../queues/queue-names';
+import { PeriodEndingPayload, UNSOLD_EVENTS } from '../sales/unsold.service';
 import { formatQuantity, joinItems, shanghaiMonthDay } from './sms-format';
 import { SmsRecipientRole } from './sms-message.entity';
 import { SmsRecipient, SmsService } from './sms.service';
@@ -24,10 +25,9 @@ type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; p
  * Turns domain events into farmer SMS (one message per event and recipient: the source key is the
  * outbox id, so a redelivered event finds its messages and sends nothing again).
  *
- * Extension point for the ledger and sales modules: their modules publish `payout.paid`,
- * `payout.failed`, `sales.daily_digest` and `consignment.period_ending` and register a handler here
- * (or call `notifyFarmer` from their own handler) with the templates PAYOUT_PAID, PAYOUT_FAILED,
- * SALES_DIGEST and CONSIGNMENT_PERIOD_ENDING, which already exist in sms-templates.ts.
+ * Extension point for other modules: register a handler here (as `consignment.period_ending` from
+ * the sales module's unsold-goods job is) or call `notifyFarmer` from their own handler (as the
+ * payouts module does).
  */
 @Injectable()
 export class NotificationEventsService implements OnModuleInit {
@@ -48,6 +48,7 @@ export class NotificationEventsService implements OnModuleInit {
     this.handlers.register(INTAKE_EVENTS.QC_COMPLETED, (e) => this.qcCompleted(e));
     this.handlers.register(PARCEL_EVENTS.ARRIVED, (e) => this.parcelNotice(e, 'PARCEL_ARRIVED'));
     this.handlers.register(PARCEL_EVENTS.OVERDUE, (e) => this.parcelNotice(e, 'PARCEL_OVERDUE'));
+    this.handlers.register(UNSOLD_EVENTS.PERIOD_ENDING, (e) => this.periodEnding(e));
   }
 
   /**
@@ -100,6 +101,24 @@ export class NotificationEventsService implements OnModuleInit {
     });
     await this.notifyFarmer(sourceKey(e), farmer, 'QC_COMPLETED', {
       receiptNo: p.corrected ? `${p.receiptNo}（更正）` : p.receiptNo, result: joinItems(parts, 2),
+    });
+  }
+
+  /**
+   * `consignment.period_ending` (one event per consignment line): "您寄售的豆腐乳12瓶（单号…）将于12月1日到期，请联系花桥港村服务点。"
+   * The source key is the line, so the farmer hears it once per line however often the event is delivered.
+   */
+  private async periodEnding(e: DomainEventJob): Promise<void> {
+    const p = e.payload as PeriodEndingPayload;
+    const farmer = await this.farmers.findRef(p.farmerId);
+    if (!farmer) return;
+    const [point, products] = await Promise.all([
+      this.points.findNotice(p.pointId), this.catalog.loadForIntake(p.companyId, [p.productId], new Date(e.occurredAt)),
+    ]);
+    const product = products.get(p.productId)?.product;
+    await this.notifyFarmer(`period-ending:${p.consignmentLineId}`, farmer, 'CONSIGNMENT_PERIOD_ENDING', {
+      items: `${product?.name ?? '货品'}${formatQuantity(p.unsoldBase, product?.units ?? [])}（单号${p.receiptNo}）`,
+      date: shanghaiMonthDay(new Date(p.periodEndsAt)), point: point?.name ?? '服务点',
     });
   }
 

@@ -20,12 +20,31 @@ export type PlannedAllocation = {
 
 export type PlannedLine = {
   farmerFen: number; commissionFen: number; hostCommissionFen: number; marginFen: number; allocations: PlannedAllocation[];
+  /** units drawn from the company's own stock in the lot (converted unsold goods): no allocation, all margin */
+  companyBase: number;
 };
 
 type Contributor = {
   consignmentLineId: string; farmerId: string; contributedBase: number; allocatedBase: number; allocatedFen: number;
   acceptedAmountFen: number; acceptedQuantityBase: number; settlementMode: SettlementMode; agentId: string; pointId: string; villageRegionId: string | null;
+  productId: string;
+  /** the lot's company-stock row (consignment line 0) */
+  company: boolean;
 };
+
+/** Consignment line id of the company's own stock in `lot_allocation`. */
+export const COMPANY_STOCK_LINE = '0';
+
+/** A lot's share of a consignment-mode line whose consignment period is over, to convert to company stock. */
+export type UnsoldShare = { lotId: string; consignmentLineId: string };
+
+export type Conversion = {
+  lotId: string; consignmentLineId: string; farmerId: string; productId: string; pointId: string; quantityBase: number;
+  farmerAmountFen: number; agentCommissionFen: number; collectiveShareFen: number; sourceKey: string;
+};
+
+/** Source key of the ledger posting of a conversion: one per lot and consignment line, ever. */
+export const conversionSourceKey = (lotId: string, lineId: string) => `unsold-convert:${lotId}:${lineId}`;
 
 export type AllocationPlan = { lines: PlannedLine[]; state: Map<string, Contributor[]> };
 
@@ -59,8 +78,15 @@ export class AllocationService {
       const bp = farmerShare.get(line.productId) ?? null;
       const rule = ruleAt(line.productId, line.channel, line.soldAt);
       const allocations: PlannedAllocation[] = [];
+      let companyBase = 0;
       contributors.forEach((c, i) => {
         if (deltas[i] === 0) return;
+        if (c.company) {
+          // company stock: the farmers were paid when it was converted
+          companyBase += deltas[i];
+          c.allocatedBase += deltas[i];
+          return;
+        }
         let farmerAmountFen = 0;
         if (c.settlementMode === SettlementMode.CONSIGNMENT) {
           if (bp !== null) {
@@ -86,7 +112,7 @@ export class AllocationService {
       const farmerFen = allocations.reduce((s, a) => s + a.farmerAmountFen, 0);
       const commissionFen = allocations.reduce((s, a) => s + a.agentCommissionFen + a.collectiveShareFen, 0);
       const hostCommissionFen = percentOfFen(line.revenueFen, line.hostBasisPoints);
-      return { farmerFen, commissionFen, hostCommissionFen, marginFen: line.revenueFen - farmerFen - commissionFen - hostCommissionFen, allocations };
+      return { farmerFen, commissionFen, hostCommissionFen, marginFen: line.revenueFen - farmerFen - commissionFen - hostCommissionFen, allocations, companyBase };
     });
     return { lines: planned, state };
   }
@@ -169,23 +195,29 @@ export class AllocationService {
     const rows = await em.query(
       'SELECT lot_id, consignment_line_id, farmer_id, contributed_base, allocated_base, allocated_fen FROM lot_allocation WHERE lot_id IN (?) ORDER BY lot_id, consignment_line_id FOR UPDATE', [lotIds],
     ) as Array<Record<string, string | number>>;
-    const lineIds = [...new Set(rows.map((r) => String(r.consignment_line_id)))];
+    const lineIds = [...new Set(rows.map((r) => String(r.consignment_line_id)))].filter((id) => id !== COMPANY_STOCK_LINE);
     const ctx = new Map<string, Record<string, string | number | null>>();
     for (let i = 0; i < lineIds.length; i += 5000) {
       const found = await em.query(
-        `SELECT cl.id, cl.accepted_amount_fen, cl.accepted_quantity_base, cl.settlement_mode, c.created_by, c.point_id, f.village_region_id
+        `SELECT cl.id, cl.product_id, cl.accepted_amount_fen, cl.accepted_quantity_base, cl.settlement_mode, c.created_by, c.point_id, f.village_region_id
          FROM consignment_line cl JOIN consignment c ON c.id = cl.consignment_id JOIN farmer f ON f.id = c.farmer_id WHERE cl.id IN (?)`, [lineIds.slice(i, i + 5000)],
       ) as Array<Record<string, string | number | null>>;
       found.forEach((r) => ctx.set(String(r.id), r));
     }
     for (const r of rows) {
-      const c = ctx.get(String(r.consignment_line_id))!;
       const list = state.get(String(r.lot_id)) ?? [];
+      if (String(r.consignment_line_id) === COMPANY_STOCK_LINE) {
+        list.push(companyStock(Number(r.contributed_base), Number(r.allocated_base)));
+        state.set(String(r.lot_id), list);
+        continue;
+      }
+      const c = ctx.get(String(r.consignment_line_id))!;
       list.push({
         consignmentLineId: String(r.consignment_line_id), farmerId: String(r.farmer_id), contributedBase: Number(r.contributed_base),
         allocatedBase: Number(r.allocated_base), allocatedFen: Number(r.allocated_fen), acceptedAmountFen: Number(c.accepted_amount_fen),
         acceptedQuantityBase: Number(c.accepted_quantity_base), settlementMode: c.settlement_mode as SettlementMode, agentId: String(c.created_by),
         pointId: String(c.point_id), villageRegionId: c.village_region_id === null ? null : String(c.village_region_id),
+        productId: String(c.product_id), company: false,
       });
       state.set(String(r.lot_id), list);
     }
@@ -194,14 +226,14 @@ export class AllocationService {
     return state;
   }
 
-  /** Writes the cumulative per lot/line figures back (one multi-row upsert). */
+  /** Writes the cumulative per lot/line figures back (one multi-row upsert; the company-stock row's contribution grows with each conversion). */
   async saveState(em: EntityManager, state: Map<string, Contributor[]>): Promise<void> {
     const rows = [...state.entries()].flatMap(([lotId, list]) => list.map((c) => [lotId, c.consignmentLineId, c.farmerId, c.contributedBase, c.allocatedBase, c.allocatedFen]));
     for (let i = 0; i < rows.length; i += 2000) {
       const chunk = rows.slice(i, i + 2000);
       await em.query(
         `INSERT INTO lot_allocation (lot_id, consignment_line_id, farmer_id, contributed_base, allocated_base, allocated_fen) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
-         ON DUPLICATE KEY UPDATE allocated_base = VALUES(allocated_base), allocated_fen = VALUES(allocated_fen)`, chunk.flat(),
+         ON DUPLICATE KEY UPDATE contributed_base = VALUES(contributed_base), allocated_base = VALUES(allocated_base), allocated_fen = VALUES(allocated_fen)`, chunk.flat(),
       );
     }
   }
@@ -210,6 +242,94 @@ export class AllocationService {
   lockLotState(em: EntityManager, lotIds: string[]): Promise<Map<string, Contributor[]>> {
     return this.lockState(em, lotIds);
   }
+
+  /**
+   * Unsold goods converted to company stock: each share's units not yet allocated are allocated to
+   * its line as if the company bought them at the QC-locked price (cumulative, like a sale, so the
+   * line's earnings over all its sales and the conversion add up to the locked amount), and
+   * contributed to the lot's company-stock row, so later sales draw them as company stock and never
+   * allocate them to the line again. Posts `unsold-convert:<lotId>:<lineId>` per share: farmer
+   * earning against GOODS_COST, and agent commission and collective share under the PURCHASE rule
+   * against COMMISSION_COST. Call with the lots row-locked (same order as sales: lot rows, then state).
+   */
+  async convertUnsold(em: EntityManager, companyId: string, shares: UnsoldShare[], at: Date): Promise<Conversion[]> {
+    const lotIds = [...new Set(shares.map((x) => x.lotId))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const state = await this.lockState(em, lotIds);
+    const wanted = new Set(shares.map((x) => `${x.lotId}:${x.consignmentLineId}`));
+    const picked: Array<{ lotId: string; c: Contributor }> = [];
+    for (const lotId of lotIds) {
+      for (const c of state.get(lotId) ?? []) {
+        if (!c.company && c.settlementMode === SettlementMode.CONSIGNMENT && wanted.has(`${lotId}:${c.consignmentLineId}`) && c.contributedBase > c.allocatedBase) picked.push({ lotId, c });
+      }
+    }
+    if (picked.length === 0) return [];
+    const productIds = [...new Set(picked.map((p) => p.c.productId))];
+    const shareRows = await em.query('SELECT id, farmer_share_basis_points FROM product WHERE id IN (?)', [productIds]) as Array<{ id: string; farmer_share_basis_points: number | null }>;
+    const byShare = new Set(shareRows.filter((r) => r.farmer_share_basis_points !== null).map((r) => String(r.id)));
+    const ruleAt = await this.rules.inForceMany(companyId, productIds, [SaleChannel.PURCHASE], em);
+
+    const conversions: Conversion[] = picked.map(({ lotId, c }) => {
+      const units = c.contributedBase - c.allocatedBase;
+      const locked = (u: number) => (c.acceptedQuantityBase > 0 ? lineAmountFen(c.acceptedAmountFen, u, c.acceptedQuantityBase) : 0);
+      let farmerAmountFen: number;
+      if (byShare.has(c.productId)) {
+        // earnings so far are shares of sale prices; the rest is bought at the locked price
+        farmerAmountFen = locked(c.contributedBase) - locked(c.allocatedBase);
+        c.allocatedFen += farmerAmountFen;
+      } else {
+        const cumFen = locked(c.contributedBase);
+        farmerAmountFen = cumFen - c.allocatedFen;
+        c.allocatedFen = cumFen;
+      }
+      c.allocatedBase = c.contributedBase;
+      const split = splitCommission(ruleAt(c.productId, SaleChannel.PURCHASE, at), units, farmerAmountFen);
+      if (!c.villageRegionId) split.collectiveShareFen = 0;
+      const list = state.get(lotId)!;
+      let stock = list.find((x) => x.company);
+      if (!stock) { stock = companyStock(0, 0); list.unshift(stock); }
+      stock.contributedBase += units;
+      return {
+        lotId, consignmentLineId: c.consignmentLineId, farmerId: c.farmerId, productId: c.productId, pointId: c.pointId, quantityBase: units, farmerAmountFen,
+        agentCommissionFen: split.agentCommissionFen, collectiveShareFen: split.collectiveShareFen, sourceKey: conversionSourceKey(lotId, c.consignmentLineId),
+      };
+    });
+    await this.saveState(em, state);
+
+    const owners: Array<{ ownerType: AccountOwnerType; ownerId: string; accountType: AccountType }> = [
+      { ownerType: AccountOwnerType.COMPANY, ownerId: '0', accountType: AccountType.GOODS_COST },
+      { ownerType: AccountOwnerType.COMPANY, ownerId: '0', accountType: AccountType.COMMISSION_COST },
+    ];
+    for (const { c } of picked) {
+      owners.push({ ownerType: AccountOwnerType.FARMER, ownerId: c.farmerId, accountType: AccountType.FARMER_PAYABLE });
+      owners.push({ ownerType: AccountOwnerType.AGENT, ownerId: c.agentId, accountType: AccountType.COMMISSION_PAYABLE });
+      if (c.villageRegionId) owners.push({ ownerType: AccountOwnerType.VILLAGE_COLLECTIVE, ownerId: c.villageRegionId, accountType: AccountType.COLLECTIVE_PAYABLE });
+    }
+    const acc = await this.ledger.accountsFor(em, companyId, owners);
+    const company = (t: AccountType) => acc.get(`${AccountOwnerType.COMPANY}:0:${t}`)!;
+    const postings: PostingInput[] = [];
+    for (const [k, v] of conversions.entries()) {
+      const { c } = picked[k];
+      const detail = { pointId: c.pointId, productId: c.productId, quantityBase: v.quantityBase, channel: SaleChannel.PURCHASE, occurredAt: at };
+      const lines: PostingLine[] = [
+        { accountId: acc.get(`${AccountOwnerType.FARMER}:${c.farmerId}:${AccountType.FARMER_PAYABLE}`)!, amountFen: v.farmerAmountFen, ...detail, description: '寄售期满未售，公司按约定价收购 unsold, bought by the company at the agreed price' },
+        { accountId: company(AccountType.GOODS_COST), amountFen: -v.farmerAmountFen, ...detail },
+        { accountId: acc.get(`${AccountOwnerType.AGENT}:${c.agentId}:${AccountType.COMMISSION_PAYABLE}`)!, amountFen: v.agentCommissionFen, kind: EntryKind.COMMISSION, ...detail },
+        ...(c.villageRegionId ? [{ accountId: acc.get(`${AccountOwnerType.VILLAGE_COLLECTIVE}:${c.villageRegionId}:${AccountType.COLLECTIVE_PAYABLE}`)!, amountFen: v.collectiveShareFen, kind: EntryKind.COLLECTIVE_SHARE, ...detail }] : []),
+        { accountId: company(AccountType.COMMISSION_COST), amountFen: -(v.agentCommissionFen + v.collectiveShareFen), kind: EntryKind.COMMISSION, ...detail },
+      ].filter((l) => l.amountFen !== 0);
+      if (lines.length) postings.push({ companyId, sourceKey: v.sourceKey, kind: EntryKind.EARNING, lines, meta: { lotId: v.lotId, consignmentLineId: v.consignmentLineId, unsoldConversion: true } });
+    }
+    await this.ledger.postMany(em, postings);
+    return conversions;
+  }
+}
+
+/** The company-stock contributor of a lot (no farmer, no price: its units earn nothing when sold). */
+function companyStock(contributedBase: number, allocatedBase: number): Contributor {
+  return {
+    consignmentLineId: COMPANY_STOCK_LINE, farmerId: '0', contributedBase, allocatedBase, allocatedFen: 0, acceptedAmountFen: 0, acceptedQuantityBase: 0,
+    settlementMode: SettlementMode.PURCHASE, agentId: '0', pointId: '0', villageRegionId: null, productId: '0', company: true,
+  };
 }
 
 /** Posting lines of one allocation (sign 1) or of its refunded part (sign −1): farmer, agent, collective against clearing. */

@@ -70,7 +70,9 @@ export class RefundsService {
     const content = line.unitsBase / line.packs;
     const prevPacks = line.refundedPacks;
     const nextPacks = prevPacks + dto.packs;
-    const deltas = cumulativeDeltas(allocs.map((a) => n(a, 'quantity_base')), allocs.map((a) => n(a, 'refunded_base')), nextPacks * content);
+    // the line's units from company stock (converted unsold goods) take their share of the refund last in the list; they carry no farmer money
+    const deltas = cumulativeDeltas([...allocs.map((a) => n(a, 'quantity_base')), line.companyBase], [...allocs.map((a) => n(a, 'refunded_base')), line.companyRefundedBase], nextPacks * content);
+    const companyDelta = deltas.pop()!;
     const parts = allocs.map((a, i) => {
       const q = n(a, 'quantity_base'); const prev = n(a, 'refunded_base'); const next = prev + deltas[i];
       return {
@@ -99,13 +101,14 @@ export class RefundsService {
       );
       for (const p of moved) await em.query('UPDATE sale_allocation SET refunded_base = refunded_base + ? WHERE id = ?', [p.quantityBase, p.allocationId]);
     }
-    await em.query('UPDATE sale_line SET refunded_packs = refunded_packs + ? WHERE id = ?', [dto.packs, saleLineId]);
+    await em.query('UPDATE sale_line SET refunded_packs = refunded_packs + ?, company_refunded_base = company_refunded_base + ? WHERE id = ?', [dto.packs, companyDelta, saleLineId]);
     if (dto.disposition === RefundDisposition.RESTOCK) {
       await this.inventory.lockLots(em, line.companyId, [line.lotId]);
       await this.inventory.returnPacks(em, line.lotId, dto.packs);
       // the units are unsold again: they leave the lot's cumulative allocation (and the snapshot-price fen with them)
       const state = await this.allocation.lockLotState(em, [line.lotId]);
       for (const c of state.get(line.lotId) ?? []) {
+        if (c.company) { c.allocatedBase -= companyDelta; continue; }
         const back = parts.filter((p) => p.consignmentLineId === c.consignmentLineId);
         c.allocatedBase -= back.reduce((s, p) => s + p.quantityBase, 0);
         c.allocatedFen -= back.reduce((s, p) => s + p.farmerAmountFen, 0);

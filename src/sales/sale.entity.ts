@@ -80,6 +80,12 @@ export class SaleLineEntity {
 
   @Column({ type: 'int', unsigned: true, default: 0 }) refundedPacks: number;
 
+  /** Units that came out of the company's own stock (unsold goods converted earlier): no farmer allocation, all margin. */
+  @Column({ type: 'int', unsigned: true, default: 0 }) companyBase: number;
+
+  /** Of `companyBase`, units refunded since. */
+  @Column({ type: 'int', unsigned: true, default: 0 }) companyRefundedBase: number;
+
   @DateTimeColumn() soldAt: Date;
 }
 
@@ -120,9 +126,12 @@ export class SaleAllocationEntity {
 /**
  * Per lot and consignment line: what was contributed and, cumulatively, how much of it has been
  * allocated to sales (units and the farmer's fen). Successive sales allocate the difference of the
- * cumulative figures, so rounding never drifts.
+ * cumulative figures, so rounding never drifts. The row with consignment line `0` (farmer `0`) is
+ * the company's own stock in the lot: units converted by the unsold-goods job are allocated to
+ * their lines and contributed to this row, so later sales draw them as company stock.
  */
 @Entity('lot_allocation')
+@Index('idx_lot_allocation_line', ['consignmentLineId'])
 export class LotAllocationEntity {
   @PrimaryColumn({ type: 'bigint', unsigned: true }) lotId: string;
 

@@ -27,31 +27,3 @@ export class SalesImportEntity {
 
   @CreatedAtColumn() createdAt: Date;
 }
-
-export enum UnsoldStage {
-  PERIOD_ENDING = 'PERIOD_ENDING',
-  ACTED = 'ACTED',
-}
-
-/** What the unsold-goods job did for one lot and consignment line, once per stage. */
-@Entity('unsold_action')
-@Index('uq_unsold_action', ['lotId', 'consignmentLineId', 'stage'], { unique: true })
-export class UnsoldActionEntity {
-  @IdColumn() id: string;
-
-  @RefColumn() lotId: string;
-
-  @RefColumn() consignmentLineId: string;
-
-  @RefColumn() farmerId: string;
-
-  @Column({ type: 'varchar', length: 16 }) stage: UnsoldStage;
-
-  @Column({ type: 'varchar', length: 16 }) policy: string;
-
-  @Column({ type: 'int', unsigned: true }) unsoldBase: number;
-
-  @FenColumn() amountFen: number;
-
-  @CreatedAtColumn() createdAt: Date;
-}

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../common/access/principal';
 import { FarmersService } from '../farmers/farmers.service';
 import { InventoryService } from '../warehouse/inventory.service';
+import { COMPANY_STOCK_LINE } from './allocation.service';
 import { FarmerSalesQueryDto, SalesReportQueryDto } from './dto/sales.dto';
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -54,17 +55,20 @@ export class SalesQueriesService {
     await this.inventory.requireVisibleLot(actor, lotId);
     const [lines, state] = await Promise.all([
       this.dataSource.query(
-        `SELECT sl.id, sl.sale_id, sl.packs, sl.refunded_packs, sl.units_base, sl.unit_price_fen, sl.revenue_fen, sl.sold_at, sl.channel_kind, s.channel_id, s.external_order_id
+        `SELECT sl.id, sl.sale_id, sl.packs, sl.refunded_packs, sl.units_base, sl.company_base, sl.unit_price_fen, sl.revenue_fen, sl.sold_at, sl.channel_kind, s.channel_id, s.external_order_id
          FROM sale_line sl JOIN sale s ON s.id = sl.sale_id WHERE sl.lot_id = ? ORDER BY sl.id LIMIT 5000`, [lotId]),
       this.dataSource.query('SELECT consignment_line_id, farmer_id, contributed_base, allocated_base FROM lot_allocation WHERE lot_id = ? ORDER BY consignment_line_id', [lotId]),
     ]) as [Array<Record<string, unknown>>, Array<Record<string, unknown>>];
+    const stock = state.find((r) => String(r.consignment_line_id) === COMPANY_STOCK_LINE);
     return {
       lotId,
       saleLines: lines.map((r) => ({
         saleLineId: String(r.id), saleId: String(r.sale_id), channelId: String(r.channel_id), channelKind: r.channel_kind, externalOrderId: r.external_order_id,
-        packs: num(r.packs), refundedPacks: num(r.refunded_packs), unitsBase: num(r.units_base), unitPriceFen: num(r.unit_price_fen), revenueFen: num(r.revenue_fen), soldAt: r.sold_at,
+        packs: num(r.packs), refundedPacks: num(r.refunded_packs), unitsBase: num(r.units_base), companyStockBase: num(r.company_base), unitPriceFen: num(r.unit_price_fen), revenueFen: num(r.revenue_fen), soldAt: r.sold_at,
       })),
-      contributors: state.map((r) => ({ consignmentLineId: String(r.consignment_line_id), farmerId: String(r.farmer_id), contributedBase: num(r.contributed_base), allocatedBase: num(r.allocated_base) })),
+      // unsold goods converted to company stock: units taken over, and how many of them sold since
+      companyStock: { convertedBase: num(stock?.contributed_base), soldBase: num(stock?.allocated_base) },
+      contributors: state.filter((r) => r !== stock).map((r) => ({ consignmentLineId: String(r.consignment_line_id), farmerId: String(r.farmer_id), contributedBase: num(r.contributed_base), allocatedBase: num(r.allocated_base) })),
     };
   }
 
@@ -91,9 +95,9 @@ export class SalesQueriesService {
       `SELECT sl.id, sl.revenue_fen, sl.farmer_fen, sl.commission_fen, sl.host_commission_fen, sl.margin_fen,
               (SELECT COALESCE(SUM(a.farmer_amount_fen), 0) FROM sale_allocation a WHERE a.sale_line_id = sl.id) AS alloc_farmer,
               (SELECT COALESCE(SUM(a.agent_commission_fen + a.collective_share_fen), 0) FROM sale_allocation a WHERE a.sale_line_id = sl.id) AS alloc_commission,
-              (SELECT COALESCE(SUM(a.quantity_base), 0) FROM sale_allocation a WHERE a.sale_line_id = sl.id) AS alloc_units, sl.units_base
+              (SELECT COALESCE(SUM(a.quantity_base), 0) FROM sale_allocation a WHERE a.sale_line_id = sl.id) AS alloc_units, sl.units_base, sl.company_base
        FROM sale_line sl WHERE sl.company_id = ?
-       HAVING revenue_fen <> farmer_fen + commission_fen + host_commission_fen + margin_fen OR alloc_farmer <> farmer_fen OR alloc_commission <> commission_fen OR alloc_units <> units_base
+       HAVING revenue_fen <> farmer_fen + commission_fen + host_commission_fen + margin_fen OR alloc_farmer <> farmer_fen OR alloc_commission <> commission_fen OR alloc_units + company_base <> units_base
        LIMIT 100`, [actor.companyId],
     ) as Array<Record<string, unknown>>;
     const [totals] = await this.dataSource.query(

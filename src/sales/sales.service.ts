@@ -175,12 +175,12 @@ export class SalesService {
     for (let i = 0; i < drawn.length; i += 2000) {
       const chunk = drawn.slice(i, i + 2000);
       await em.query(
-        `INSERT INTO sale_line (sale_id, company_id, line_no, sku_id, product_id, lot_id, channel_kind, packs, units_base, unit_price_fen, revenue_fen, farmer_fen, commission_fen, host_commission_fen, margin_fen, refunded_packs, sold_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)').join(', ')}`,
+        `INSERT INTO sale_line (sale_id, company_id, line_no, sku_id, product_id, lot_id, channel_kind, packs, units_base, unit_price_fen, revenue_fen, farmer_fen, commission_fen, host_commission_fen, margin_fen, refunded_packs, company_base, sold_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)').join(', ')}`,
         chunk.flatMap((d, k) => {
           const p = plan.lines[i + k];
           return [saleIds[d.orderIndex], companyId, d.lineNo, d.skuId, d.productId, d.lotId, channel.kind, d.packs, d.unitsBase, d.unitPriceFen, d.packs * d.unitPriceFen,
-            p.farmerFen, p.commissionFen, p.hostCommissionFen, p.marginFen, orders[d.orderIndex].soldAt];
+            p.farmerFen, p.commissionFen, p.hostCommissionFen, p.marginFen, p.companyBase, orders[d.orderIndex].soldAt];
         }),
       );
     }
@@ -288,6 +288,7 @@ export class SalesService {
       lines: lines.map((l) => ({
         id: l.id, lineNo: l.lineNo, skuId: l.skuId, lotId: l.lotId, packs: l.packs, unitsBase: l.unitsBase, unitPriceFen: l.unitPriceFen, revenueFen: l.revenueFen,
         farmerFen: l.farmerFen, commissionFen: l.commissionFen, hostCommissionFen: l.hostCommissionFen, marginFen: l.marginFen, refundedPacks: l.refundedPacks,
+        companyStockBase: l.companyBase,
         allocations: allocations.filter((a) => String(a.sale_line_id) === l.id).map((a) => ({
           id: String(a.id), consignmentLineId: String(a.consignment_line_id), farmerId: String(a.farmer_id), settlementMode: a.settlement_mode, quantityBase: Number(a.quantity_base),
           revenueFen: Number(a.revenue_fen), farmerAmountFen: Number(a.farmer_amount_fen), agentCommissionFen: Number(a.agent_commission_fen),

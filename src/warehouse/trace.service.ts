@@ -96,12 +96,12 @@ export class TraceService {
     };
   }
 
-  /** Staff: a consignment forward to the batches and lots its lines went into (sales are added by the sales module). */
+  /** Staff: a consignment forward to the batches and lots its lines went into, the sales of those lots' units and what the unsold-goods job did. */
   async consignmentTrace(actor: Principal, consignmentId: string) {
     const consignment = await this.consignments.get(actor, consignmentId);
     const lineIds = (consignment.lines ?? []).map((l) => l.id);
-    if (lineIds.length === 0) return { consignmentId, receiptNo: consignment.receiptNo, batches: [], lots: [], sales: [] };
-    const [batches, lots] = await Promise.all([
+    if (lineIds.length === 0) return { consignmentId, receiptNo: consignment.receiptNo, batches: [], lots: [], sales: [], unsold: [] };
+    const [batches, lots, sales, unsold] = await Promise.all([
       this.dataSource.query(
         `SELECT bi.id AS batch_item_id, bi.consignment_line_id, bi.quantity_base, bi.received_base, bi.damaged_base, bi.lost_base, bi.processed_base,
                 bi.charged_back_base, b.id AS batch_id, b.batch_no, b.status, b.warehouse_id
@@ -109,7 +109,16 @@ export class TraceService {
       this.dataSource.query(
         `SELECT lp.consignment_line_id, lp.quantity_base, l.id AS lot_id, l.lot_no, l.trace_code, l.sku_id, l.warehouse_id, l.best_before
          FROM lot_provenance lp JOIN lot l ON l.id = lp.lot_id WHERE lp.consignment_line_id IN (?) ORDER BY lp.id`, [lineIds]),
-    ]) as [Array<Record<string, unknown>>, Array<Record<string, unknown>>];
+      // per lot and sale line: the units of this consignment's lines it sold and what they earned (the sales module's tables)
+      this.dataSource.query(
+        `SELECT a.lot_id, a.sale_line_id, sl.sale_id, sl.channel_kind, s.channel_id, sl.sold_at, sl.unit_price_fen,
+                SUM(a.quantity_base) AS units, SUM(a.refunded_base) AS refunded, SUM(a.farmer_amount_fen) AS farmer_fen
+         FROM sale_allocation a JOIN sale_line sl ON sl.id = a.sale_line_id JOIN sale s ON s.id = sl.sale_id
+         WHERE a.consignment_line_id IN (?) GROUP BY a.lot_id, a.sale_line_id ORDER BY a.lot_id, a.sale_line_id LIMIT 5000`, [lineIds]),
+      this.dataSource.query(
+        `SELECT lot_id, consignment_line_id, stage, policy, unsold_base, amount_fen, business_day, period_ends_at, created_at
+         FROM unsold_action WHERE consignment_line_id IN (?) ORDER BY id`, [lineIds]),
+    ]) as [Array<Record<string, unknown>>, Array<Record<string, unknown>>, Array<Record<string, unknown>>, Array<Record<string, unknown>>];
     return {
       consignmentId, receiptNo: consignment.receiptNo,
       batches: batches.map((r) => ({
@@ -121,7 +130,15 @@ export class TraceService {
         lotId: String(r.lot_id), lotNo: r.lot_no, traceCode: r.trace_code, skuId: String(r.sku_id), warehouseId: String(r.warehouse_id),
         bestBefore: dateOnly(r.best_before), consignmentLineId: String(r.consignment_line_id), quantityBase: Number(r.quantity_base),
       })),
-      sales: [],
+      sales: sales.map((r) => ({
+        lotId: String(r.lot_id), saleLineId: String(r.sale_line_id), saleId: String(r.sale_id), channelKind: r.channel_kind, channelId: String(r.channel_id),
+        soldAt: r.sold_at, unitPriceFen: Number(r.unit_price_fen), unitsBase: Number(r.units), refundedBase: Number(r.refunded), farmerFen: Number(r.farmer_fen),
+      })),
+      // what the unsold-goods job did: conversions to company stock (farmer fen), markdowns, return requests, period-ending notices (lotId 0: the line as a whole)
+      unsold: unsold.map((r) => ({
+        lotId: String(r.lot_id), consignmentLineId: String(r.consignment_line_id), stage: r.stage, policy: r.policy, unitsBase: Number(r.unsold_base),
+        farmerFen: Number(r.amount_fen), businessDay: dateOnly(r.business_day), periodEndsAt: r.period_ends_at, recordedAt: r.created_at,
+      })),
     };
   }
 

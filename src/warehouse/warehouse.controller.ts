@@ -75,7 +75,7 @@ export class WarehouseController {
 
   @Get('consignments/:id/trace')
   @Roles(Role.ADMIN, Role.REGION_MANAGER, Role.AGENT)
-  @ApiOperation({ summary: '交售单正向追踪：进入了哪些批次与批号 Trace a consignment forward to batches and lots' })
+  @ApiOperation({ summary: '交售单正向追踪：进入了哪些批次、批号与销售，未售处理 Trace a consignment forward to batches, lots, sales and unsold actions' })
   consignmentTrace(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string) {
     return this.trace.consignmentTrace(actor, id);
   }
