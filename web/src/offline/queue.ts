@@ -31,6 +31,9 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
+/** IndexedDB stores structured clones: Vue's reactive proxies cannot be cloned, plain copies can. */
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
 async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
   const db = await open();
   return new Promise<T | undefined>((resolve, reject) => {
@@ -55,7 +58,7 @@ export async function refreshQueue(): Promise<void> {
 }
 
 export async function enqueue(item: Omit<QueuedConsignment, 'status' | 'queuedAt'>): Promise<void> {
-  await tx('readwrite', (s) => s.put({ ...item, status: 'WAITING', queuedAt: new Date().toISOString() }));
+  await tx('readwrite', (s) => s.put(plain({ ...item, status: 'WAITING', queuedAt: new Date().toISOString() })));
   await refreshQueue();
 }
 
@@ -80,11 +83,11 @@ export async function syncQueue(): Promise<void> {
   try {
     for (let start = 0; start < waiting.length; start += 500) {
       const chunk = waiting.slice(start, start + 500);
-      const res = await post<BulkResult>('/consignments/bulk', { items: chunk.map((i) => i.body) });
+      const res = await post<BulkResult>('/consignments/bulk', { items: chunk.map((i) => plain(i.body)) });
       for (const r of res.results) {
         const item = chunk[r.index];
         if (r.result === 'REJECTED') {
-          await tx('readwrite', (s) => s.put({ ...item, status: 'REJECTED', error: r.error }));
+          await tx('readwrite', (s) => s.put(plain({ ...item, status: 'REJECTED', error: r.error })));
         } else {
           await tx('readwrite', (s) => s.delete(item.clientId));
           offlineQueue.synced.unshift({
