@@ -130,6 +130,35 @@ describe('web app: agent (browser)', () => {
     }
   });
 
+  it('registers a new farmer; the API\'s Chinese error shows next to the field and nothing typed is lost', async () => {
+    const { context, page } = await phone(h);
+    try {
+      await staffLogin(page, org.users.agentA.username, TEST_PASSWORD);
+      await page.waitForURL('**/app/agent');
+      await page.goto('/app/agent/intake');
+      await page.locator('[data-test="new-farmer"]').click();
+      await fill(page, 'nf-name', '李秋菊');
+      await fill(page, 'nf-phone', '1390000');
+      await page.locator('[data-test="nf-save"]').click();
+      await page.locator('[data-test="nf-phone"]', { hasText: '请输入 11 位手机号' }).waitFor();
+      // Someone else's number: the server refuses (409) and its message lands next to the phone field.
+      await fill(page, 'nf-phone', farmer.phone);
+      await page.locator('[data-test="nf-save"]').click();
+      await page.locator('[data-test="nf-phone"]', { hasText: '已登记' }).waitFor();
+      await expect(page.locator('[data-test="form-error"]').textContent()).resolves.toContain('该手机号已登记');
+      await expect(page.locator('[data-test="nf-name"] input').inputValue()).resolves.toBe('李秋菊');
+      await shot(page, 'agent-field-error');
+      const newPhone = `13${String(Date.now()).slice(-9)}`;
+      await fill(page, 'nf-phone', newPhone);
+      await page.locator('[data-test="nf-save"]').click();
+      await page.locator('[data-test="chosen-farmer"]', { hasText: '李秋菊' }).waitFor();
+      const [row] = await h.dataSource.query('SELECT name, usual_point_id FROM farmer WHERE phone = ? AND company_id = ?', [newPhone, org.company.id]);
+      expect(row).toEqual({ name: '李秋菊', usual_point_id: org.pointA.id });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows what the server refused, and why, for a queued consignment', async () => {
     const { context, page } = await phone(h);
     try {
