@@ -23,5 +23,5 @@ if (builtAt(path.join(root, 'dist', 'src', 'main.js')) < Math.max(newest(path.jo
 }
 if (builtAt(path.join(root, 'dist-web', 'index.html')) < newest(path.join(root, 'web'))) {
   console.log('building the web app…');
-  execSync('npm run build:web', { cwd: root, stdio: 'inherit' });
+  execSync('npm run build:web', { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

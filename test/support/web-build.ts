@@ -22,5 +22,6 @@ export function ensureWebAppBuilt(): void {
   const index = path.join(root, 'dist-web', 'index.html');
   const builtAt = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   if (builtAt >= newest(path.join(root, 'web'))) return;
-  execSync('npx vite build --config web/vite.config.mts --logLevel warn', { cwd: root, stdio: 'inherit' });
+  // Jest sets NODE_ENV=test, which Vite would honour and ship Vue's development build.
+  execSync('npx vite build --config web/vite.config.mts --logLevel warn', { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
