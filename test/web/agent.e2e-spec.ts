@@ -130,6 +130,89 @@ describe('web app: agent (browser)', () => {
     }
   });
 
+  it('opens a batch, loads the inspected consignment, seals and dispatches it', async () => {
+    const { context, page } = await phone(h);
+    try {
+      await staffLogin(page, org.users.agentA.username, TEST_PASSWORD);
+      await page.waitForURL('**/app/agent');
+      await page.locator('[data-test="go-batches"]').click();
+      await fill(page, 'warehouse-id', org.warehouse1.id);
+      await page.locator('[data-test="open-batch-go"]').click();
+      await page.waitForURL(/\/app\/agent\/batches\/\d+$/);
+      const batchId = page.url().split('/').pop()!;
+      const [inspected] = (await consignments(farmer.id)).filter((r) => r.status === 'INSPECTED');
+      await page.locator('[data-test="ready-consignment"]', { hasText: inspected.receipt_no }).getByText('装车').click();
+      // Both accepted lines (28 eggs, 1250 g 坛子菜) go in.
+      await page.locator('[data-test="batch-item"]').nth(1).waitFor();
+      await page.locator('[data-test="seal"]').click();
+      await page.locator('[data-test="batch-status"]', { hasText: '已封车' }).waitFor();
+      await page.locator('[data-test="dispatch"]').click();
+      await page.locator('[data-test="plate"]', { hasText: '请输入车牌号' }).waitFor();
+      await fill(page, 'plate', '湘H·12345');
+      await fill(page, 'driver', '李师傅');
+      await fill(page, 'driver-phone', '13907371234');
+      await page.locator('[data-test="dispatch"]').click();
+      await page.locator('[data-test="batch-status"]', { hasText: '运输中' }).waitFor();
+      await shot(page, 'agent-batch');
+      const [b] = await h.dataSource.query('SELECT status, vehicle_plate FROM batch WHERE id = ?', [batchId]);
+      expect(b).toEqual({ status: 'DISPATCHED', vehicle_plate: '湘H·12345' });
+      const items = await h.dataSource.query('SELECT quantity_base FROM batch_item WHERE batch_id = ? ORDER BY id', [batchId]);
+      expect(items.map((i: Record<string, unknown>) => Number(i.quantity_base))).toEqual([28, 1250]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('registers a parcel arrival, hands it out by pickup code, and registers and hands over an up parcel', async () => {
+    const { context, page } = await phone(h);
+    const waybillNo = `ZT${Date.now()}`.slice(0, 16);
+    try {
+      await staffLogin(page, org.users.agentA.username, TEST_PASSWORD);
+      await page.waitForURL('**/app/agent');
+      await page.goto('/app/agent/parcels');
+      await fill(page, 'waybill', ` ${waybillNo.toLowerCase()} `);
+      await fill(page, 'recipient', '吴金兰');
+      await fill(page, 'recipient-phone', '13907371234');
+      await page.locator('[data-test="arrive"]').click();
+      const code = (await page.locator('[data-test="pickup-code"]').textContent())!.trim();
+      expect(code).toMatch(/^\d+-\d+-\d+$/);
+      await shot(page, 'agent-parcel-arrival');
+      await page.getByRole('tab', { name: '取件' }).click();
+      await fill(page, 'code', code);
+      await fill(page, 'phone-last4', '1234');
+      await page.locator('[data-test="pickup"]').click();
+      await page.locator('[data-test="collected"]').waitFor();
+      const [parcel] = await h.dataSource.query('SELECT status, pickup_code FROM down_parcel WHERE waybill_no = ? AND point_id = ?', [waybillNo, org.pointA.id]);
+      expect(parcel).toEqual({ status: 'COLLECTED', pickup_code: code });
+
+      await page.getByRole('tab', { name: '寄件' }).click();
+      const upWaybill = `YD${Date.now()}`.slice(0, 15);
+      await fill(page, 'up-waybill', upWaybill);
+      await fill(page, 'up-sender', '吴金兰');
+      await fill(page, 'up-phone', '13907371234');
+      await fill(page, 'up-province', '广东省');
+      await fill(page, 'up-city', '深圳市');
+      await fill(page, 'up-weight', '2.5');
+      await fill(page, 'up-fee', '12.5');
+      await fill(page, 'up-contents', '土鸡蛋 30 枚');
+      await page.locator('[data-test="up-save"]').click();
+      await page.locator('[data-test="up-saved"]').waitFor();
+      const [up] = await h.dataSource.query('SELECT weight_g, fee_fen, carrier_id FROM up_parcel WHERE waybill_no = ?', [upWaybill]);
+      expect([Number(up.weight_g), Number(up.fee_fen)]).toEqual([2500, 1250]);
+      const [carrier] = await h.dataSource.query('SELECT code FROM carrier WHERE id = ?', [up.carrier_id]);
+      await page.getByRole('tab', { name: '交接' }).click();
+      await page.locator(`[data-test="ho-carrier-${carrier.code}"]`).click();
+      await fill(page, 'ho-name', '王师傅');
+      await fill(page, 'ho-phone', '13807379999');
+      await fill(page, 'ho-signature', '王建国');
+      await page.locator('[data-test="ho-save"]').click();
+      await page.locator('[data-test="ho-done"]', { hasText: upWaybill }).waitFor();
+      await shot(page, 'agent-handover');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('registers a new farmer; the API\'s Chinese error shows next to the field and nothing typed is lost', async () => {
     const { context, page } = await phone(h);
     try {

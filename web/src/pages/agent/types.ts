@@ -8,7 +8,7 @@ export type Farmer = { id: string; name: string; phone: string; usualPointId: st
 export type ConsignmentLine = {
   id: string; lineNo: number; productId: string; declaredGradeCode: string; quantity: string; unit: string; quantityBase: number;
   priceFen: number | null; priceUnitName: string | null; estimatedAmountFen: number | null; status: string;
-  acceptedQuantityBase: number; rejectedQuantityBase: number; acceptedAmountFen: number | null; qualityCheck: unknown;
+  acceptedQuantityBase: number; rejectedQuantityBase: number; batchedQuantityBase: number; acceptedAmountFen: number | null; qualityCheck: unknown;
 };
 export type Consignment = {
   id: string; clientId: string; receiptNo: string; businessDay: string; pointId: string; farmerId: string; capturedAt: string;
