@@ -105,26 +105,43 @@ describe('web app: agent (browser)', () => {
       await page.locator('[data-test="queue-count"]', { hasText: '1' }).waitFor();
       // The form is cleared for the next farmer; the consignment waits in IndexedDB.
       await expect(page.locator('[data-test="line"]').count()).resolves.toBe(0);
-      await page.getByText('查看').click();
+      // A parcel arrives too: registered offline, its pickup code comes with the sync.
+      const waybillNo = `ZT${Date.now()}`.slice(0, 16);
+      await page.getByText('返回').click();
+      await page.waitForURL('**/app/agent');
+      await page.getByText('快递', { exact: true }).click();
+      await page.waitForURL('**/app/agent/parcels');
+      await fill(page, 'waybill', waybillNo);
+      await fill(page, 'recipient', '吴金兰');
+      await fill(page, 'recipient-phone', '13907375678');
+      await page.locator('[data-test="arrive"]').click();
+      await page.getByText('到件已存入离线队列').waitFor();
+      await page.getByText('工作台').click();
+      await page.locator('[data-test="go-queue"]').click();
       await page.waitForURL('**/app/agent/queue');
-      await expect(page.locator('[data-test="queue-item"]').count()).resolves.toBe(1);
-      await expect(page.locator('[data-test="queue-item"]').textContent()).resolves.toContain('豆腐乳4瓶');
+      await expect(page.locator('[data-test="queue-item"]').count()).resolves.toBe(2);
+      await expect(page.locator('[data-test="queue-item"]').first().textContent()).resolves.toContain('豆腐乳4瓶');
       await shot(page, 'agent-offline-queue');
       expect((await consignments(farmer.id)).length).toBe(before);
+      expect(await h.dataSource.query('SELECT id FROM down_parcel WHERE waybill_no = ?', [waybillNo])).toEqual([]);
 
       await context.setOffline(false);
-      await page.locator('[data-test="synced-item"]').waitFor();
+      await page.locator('[data-test="synced-item"]').nth(1).waitFor();
       await page.locator('[data-test="queue-empty"]').waitFor();
       await shot(page, 'agent-synced');
       const after = await consignments(farmer.id);
       expect(after.length).toBe(before + 1);
-      await expect(page.locator('[data-test="synced-item"]').textContent()).resolves.toContain(after[after.length - 1].receipt_no);
+      await page.locator('[data-test="synced-item"]', { hasText: after[after.length - 1].receipt_no }).waitFor();
+      const parcels = await h.dataSource.query('SELECT pickup_code FROM down_parcel WHERE waybill_no = ?', [waybillNo]);
+      expect(parcels.length).toBe(1);
+      await page.locator('[data-test="synced-item"]', { hasText: `取件码 ${parcels[0].pickup_code}` }).waitFor();
 
       // A second sync (another online event, a reload) sends nothing again.
       await page.evaluate('window.dispatchEvent(new Event("online"))');
       await page.reload();
       await page.locator('[data-test="queue-empty"]').waitFor();
       expect((await consignments(farmer.id)).length).toBe(before + 1);
+      expect((await h.dataSource.query('SELECT id FROM down_parcel WHERE waybill_no = ?', [waybillNo])).length).toBe(1);
     } finally {
       await context.close();
     }

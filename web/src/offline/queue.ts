@@ -2,13 +2,18 @@ import { reactive } from 'vue';
 import { ApiError, post } from '../api/http';
 
 /**
- * Consignments recorded while the network is down wait here, in IndexedDB (they survive a reload
- * or a dead battery), each with the client id it was created with. When the network returns they
- * go through POST /consignments/bulk: the server creates each client id once, so sending an item
- * twice (a sync cut off half way) never makes a second consignment.
+ * Consignments and parcel arrivals recorded while the network is down wait here, in IndexedDB
+ * (they survive a reload or a dead battery), each with the client id it was created with. When the
+ * network returns consignments go through POST /consignments/bulk and arrivals are posted one by
+ * one with their client ids: the server records each client id once, so sending an item twice (a
+ * sync cut off half way) never records it twice.
  */
 export type QueuedConsignment = {
   clientId: string;
+  /** absent on items queued before parcel arrivals could be queued */
+  kind?: 'CONSIGNMENT' | 'PARCEL_ARRIVAL';
+  /** for a parcel arrival: the point's arrivals route */
+  path?: string;
   body: Record<string, unknown> & { clientId: string };
   /** what the agent sees in the list: farmer and goods */
   summary: string;
@@ -17,7 +22,7 @@ export type QueuedConsignment = {
   error?: { code: string; message: string; details: Array<{ field: string; message: string }> };
 };
 
-export type SyncedConsignment = { clientId: string; summary: string; receiptNo: string; consignmentId: string; syncedAt: string };
+export type SyncedConsignment = { clientId: string; summary: string; result: string; link?: string; syncedAt: string };
 
 const DB_NAME = 'vc-offline';
 const STORE = 'consignments';
@@ -76,11 +81,23 @@ type BulkResult = {
 export async function syncQueue(): Promise<void> {
   if (offlineQueue.syncing) return;
   await refreshQueue();
-  const waiting = offlineQueue.items.filter((i) => i.status === 'WAITING');
-  if (!waiting.length) return;
+  const all = offlineQueue.items.filter((i) => i.status === 'WAITING');
+  if (!all.length) return;
+  const waiting = all.filter((i) => (i.kind ?? 'CONSIGNMENT') === 'CONSIGNMENT');
+  const arrivals = all.filter((i) => i.kind === 'PARCEL_ARRIVAL');
   offlineQueue.syncing = true;
   offlineQueue.lastError = '';
   try {
+    for (const item of arrivals) {
+      try {
+        const parcel = await post<{ pickupCode: string; waybillNo: string }>(item.path!, plain(item.body));
+        await tx('readwrite', (s) => s.delete(item.clientId));
+        offlineQueue.synced.unshift({ clientId: item.clientId, summary: item.summary, result: `取件码 ${parcel.pickupCode}`, syncedAt: new Date().toISOString() });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.isNetwork) throw e;
+        await tx('readwrite', (s) => s.put(plain({ ...item, status: 'REJECTED', error: { code: e.code, message: e.message, details: e.details } })));
+      }
+    }
     for (let start = 0; start < waiting.length; start += 500) {
       const chunk = waiting.slice(start, start + 500);
       const res = await post<BulkResult>('/consignments/bulk', { items: chunk.map((i) => plain(i.body)) });
@@ -91,8 +108,8 @@ export async function syncQueue(): Promise<void> {
         } else {
           await tx('readwrite', (s) => s.delete(item.clientId));
           offlineQueue.synced.unshift({
-            clientId: item.clientId, summary: item.summary, receiptNo: r.consignment?.receiptNo ?? '',
-            consignmentId: r.consignment?.id ?? '', syncedAt: new Date().toISOString(),
+            clientId: item.clientId, summary: item.summary, result: `回执号 ${r.consignment?.receiptNo ?? ''}`,
+            link: r.consignment ? `/agent/consignments/${r.consignment.id}` : undefined, syncedAt: new Date().toISOString(),
           });
         }
       }

@@ -23,6 +23,20 @@ export async function loadPoint(id: string): Promise<Point> {
   return p;
 }
 
+export type Carrier = { id: string; code: string; name: string; activeAtPoint?: boolean };
+
+/** The carriers active at the point, kept on the phone so arrivals can be registered offline. */
+export async function loadCarriers(pointId: string): Promise<Carrier[]> {
+  const key = `vc.carriers.${pointId}`;
+  try {
+    const carriers = (await get<Carrier[]>(`/points/${pointId}/carriers`)).filter((c) => c.activeAtPoint !== false);
+    localStorage.setItem(key, JSON.stringify(carriers));
+    return carriers;
+  } catch {
+    return JSON.parse(localStorage.getItem(key) ?? '[]');
+  }
+}
+
 /** Loads the agent's screens into memory so they still open when the network drops. */
 export function warmAgentScreens(): void {
   void import('./Intake.vue');
