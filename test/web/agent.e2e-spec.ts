@@ -142,6 +142,17 @@ describe('web app: agent (browser)', () => {
       await page.locator('[data-test="queue-empty"]').waitFor();
       expect((await consignments(farmer.id)).length).toBe(before + 1);
       expect((await h.dataSource.query('SELECT id FROM down_parcel WHERE waybill_no = ?', [waybillNo])).length).toBe(1);
+
+      // The service worker keeps the app shell: with no network the app still opens.
+      await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+      await context.setOffline(true);
+      await page.goto('/app/agent/queue');
+      await page.locator('[data-test="queue-empty"]').waitFor();
+      await page.getByText('工作台').click();
+      await page.locator('[data-test="go-intake"]').click();
+      await page.locator('[data-test="offline-banner"]').waitFor();
+      await page.locator('[data-test="product-DFR"]').waitFor();
+      await context.setOffline(false);
     } finally {
       await context.close();
     }
