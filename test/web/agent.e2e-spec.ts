@@ -72,6 +72,10 @@ describe('web app: agent (browser)', () => {
       await page.locator('[data-test="save-qc"]').click();
       await page.locator('[data-test="receipt-status"]', { hasText: '已质检' }).waitFor();
       await shot(page, 'agent-receipt');
+      await page.goto('/app/agent/day-sheet');
+      await page.locator('[data-test="day-sheet"]', { hasText: '1 单' }).waitFor();
+      await page.getByText('合格金额').first().waitFor();
+      await shot(page, 'agent-day-sheet');
 
       const [row] = await consignments(farmer.id);
       expect(row).toEqual(expect.objectContaining({ receipt_no: receiptNo, status: 'INSPECTED' }));

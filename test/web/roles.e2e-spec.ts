@@ -97,6 +97,9 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
       await page.locator('[data-test="balance"]', { hasText: yuanText(money.balanceFen) }).waitFor();
       await page.locator('[data-test="earning-row"]', { hasText: '门店' }).waitFor();
       await shot(page, 'farmer-home');
+      await page.getByRole('tab', { name: '交售' }).click();
+      await page.getByText('豆腐乳 6瓶').first().waitFor();
+      await shot(page, 'farmer-consignments');
     } finally {
       await context.close();
     }
@@ -110,6 +113,9 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
       await page.locator('[data-test="chart-sales-channel"] canvas').waitFor();
       await page.locator('[data-test="chart-sales-day"] canvas').waitFor();
       await page.locator('[data-test="total-revenue"]', { hasText: '¥59.99' }).waitFor();
+      // Today's intake per point and QC pass rate per product, from the points' day sheets.
+      await page.locator('[data-test="chart-intake"] canvas').waitFor();
+      await page.locator('[data-test="chart-qc"] canvas').waitFor();
       await page.waitForTimeout(800); // the charts animate in
       await shot(page, 'manager-dashboard');
       await page.goto('/app/manager/settlement-runs');
