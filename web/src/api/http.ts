@@ -58,8 +58,9 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (res.status === 401 && session.current && !retried && !path.startsWith('/auth/') && !path.startsWith('/farmer-auth/')) {
     refreshing ??= refresh().finally(() => { refreshing = null; });
     if (await refreshing) return api<T>(method, path, body, true);
+    const farmer = session.current?.kind === 'farmer';
     saveSession(null);
-    location.assign(`${import.meta.env.BASE_URL}login`);
+    location.assign(`${import.meta.env.BASE_URL}${farmer ? 'farmer/login' : 'login'}`);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -77,6 +78,13 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A page the API renders as HTML (e.g. a printable manifest), fetched with the caller's token. */
+export async function getHtml(path: string): Promise<string> {
+  const res = await fetch(`${BASE}${path}`, { headers: session.current ? { Authorization: `Bearer ${session.current.accessToken}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, `请求失败（${res.status}）`);
+  return res.text();
 }
 
 export const get = <T = unknown>(path: string) => api<T>('GET', path);
