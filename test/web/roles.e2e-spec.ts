@@ -66,6 +66,25 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
       ]);
       const [b] = await h.dataSource.query('SELECT status FROM batch WHERE id = ?', [batch.id]);
       expect(b.status).toBe('CLOSED');
+      // Sorting/packing: the 27 good eggs into 10-egg boxes, 7 left over as loss with a reason.
+      await c.admin.post('/api/v1/skus', { code: 'EGG-10', name: '土鸡蛋 10枚装', productId: products.egg.id, contentUnit: 'PIECE', contentBasePerPack: 10 }).expect(201);
+      await page.goto('/app/warehouse/packing');
+      await page.locator('[data-test="pack-batch"]', { hasText: batch.batchNo }).click();
+      await page.locator('[data-test="pack-product-EGG"]').click();
+      await fill(page, 'packs', '2');
+      await page.locator('[data-test="loss"]', { hasText: '7枚' }).waitFor();
+      await page.locator('[data-test="pack"]').click();
+      await page.locator('[data-test="loss-reason"]', { hasText: '有损耗时请写明原因' }).waitFor();
+      await fill(page, 'loss-reason', '凑不满一盒');
+      await page.locator('[data-test="pack"]').click();
+      await page.locator('[data-test="created-lot"]').waitFor();
+      await shot(page, 'warehouse-packing');
+      const [packed] = await h.dataSource.query('SELECT l.id, l.packs_produced FROM lot l JOIN sku s ON s.id = l.sku_id WHERE s.code = ? AND s.company_id = ?', ['EGG-10', org.company.id]);
+      expect(Number(packed.packs_produced)).toBe(2);
+      await page.locator('[data-test="created-lot"]').click();
+      await page.locator('[data-test="lot-contributor"]', { hasText: cons.receiptNo }).waitFor();
+      await expect(page.locator('[data-test="lot-contributor"]').textContent()).resolves.toContain('吴金兰');
+      await shot(page, 'warehouse-lot-trace');
       await page.goto('/app/warehouse/stock');
       await page.getByText('豆腐乳 3瓶装').first().waitFor();
       await shot(page, 'warehouse-stock');
