@@ -17,7 +17,10 @@ export async function startWebHarness(): Promise<WebHarness> {
   const t = await createTestApp();
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true }).catch(async (err: Error) => {
+    await t.close();
+    throw new Error(`Chromium did not start (${CHROMIUM_PATH}; apt-get install -y chromium): ${err.message}`);
+  });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return {
     ...t, baseUrl: `http://127.0.0.1:${port}`, browser,
