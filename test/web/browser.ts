@@ -45,6 +45,10 @@ export async function phone(h: WebHarness): Promise<{ context: BrowserContext; p
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
+  // A toast over the screen hides what the picture is for: wait until it has gone (they last 2–2.5 s;
+  // one may just be opening when the screen has updated).
+  await page.waitForTimeout(300);
+  await page.locator('.van-toast').last().waitFor({ state: 'hidden', timeout: 6000 }).catch(() => undefined);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
