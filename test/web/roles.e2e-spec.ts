@@ -145,6 +145,54 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
     }
   });
 
+  it('an admin approves the settlement run; the agent hands over the cash payout with the farmer SMS code', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const run = (await c.admin.post('/api/v1/settlement-runs', { throughDay: today, periodKey: `web-${randomUUID().slice(0, 8)}` })).body;
+    const [statement] = (await c.admin.get(`/api/v1/farmers/${farmer.id}/statements`).expect(200)).body.items;
+    expect(statement).toEqual(expect.objectContaining({ runId: run.id, status: 'PENDING_APPROVAL', totalFen: 5400 }));
+
+    const admin = await phone(h);
+    try {
+      await staffLogin(admin.page, org.users.admin.username, TEST_PASSWORD);
+      await admin.page.waitForURL('**/app/manager');
+      await admin.page.goto('/app/manager/settlement-runs');
+      await admin.page.locator('[data-test="approve-run"]').first().click();
+      await admin.page.locator('.van-dialog__confirm').click();
+      await admin.page.getByText('已审核').first().waitFor();
+      await shot(admin.page, 'manager-settlement-runs');
+      const [r] = await h.dataSource.query('SELECT approved_at FROM settlement_run WHERE id = ?', [run.id]);
+      expect(r.approved_at).not.toBeNull();
+    } finally {
+      await admin.context.close();
+    }
+
+    const payout = (await c.admin.post(`/api/v1/statements/${statement.id}/payout`).expect(201)).body;
+    expect(payout).toEqual(expect.objectContaining({ channel: 'CASH', status: 'AWAITING_HANDOVER' }));
+    const [ev] = await h.dataSource.query(`SELECT payload FROM outbox_event WHERE event_type = 'payout.cash_code_issued' AND aggregate_id = ?`, [payout.id]);
+    const code = (typeof ev.payload === 'string' ? JSON.parse(ev.payload) : ev.payload).code as string;
+
+    const agent = await phone(h);
+    try {
+      await staffLogin(agent.page, org.users.agentA.username, TEST_PASSWORD);
+      await agent.page.waitForURL('**/app/agent');
+      await agent.page.goto('/app/agent/cash-payouts');
+      await fill(agent.page, 'cash-phone', farmer.phone);
+      await agent.page.locator('[data-test="cash-find"]').click();
+      // A wrong code: the API's Chinese message next to the code field.
+      await fill(agent.page, 'cash-code', code === '123456' ? '654321' : '123456');
+      await agent.page.locator('[data-test="cash-confirm"]').click();
+      await agent.page.locator('[data-test="cash-code"] .van-field__error-message').waitFor();
+      await fill(agent.page, 'cash-code', code);
+      await agent.page.locator('[data-test="cash-confirm"]').click();
+      await agent.page.locator('[data-test="cash-payout"]', { hasText: '已付' }).waitFor();
+      await shot(agent.page, 'agent-cash-payout');
+      const [p] = await h.dataSource.query('SELECT status FROM payout WHERE id = ?', [payout.id]);
+      expect(p.status).toBe('PAID');
+    } finally {
+      await agent.context.close();
+    }
+  });
+
   it('shows the public trace page of a lot from its QR code, without logging in', async () => {
     const [row] = await h.dataSource.query('SELECT trace_code FROM lot WHERE id = ?', [lot.lotId]);
     const { context, page } = await phone(h);

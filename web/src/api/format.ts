@@ -40,7 +40,7 @@ export const REJECT_REASONS: Array<{ value: string; text: string }> = [
 export const STATUS_NAME: Record<string, string> = {
   RECEIVED: '已收货', PARTLY_INSPECTED: '部分质检', INSPECTED: '已质检', PARTLY_BATCHED: '部分装车', BATCHED: '已装车', VOIDED: '已作废',
   OPEN: '装车中', SEALED: '已封车', DISPATCHED: '运输中', CLOSED: '已完成', CANCELLED: '已取消',
-  PENDING: '待审核', APPROVED: '已审核', PAID: '已付', FAILED: '失败', PAYOUT_FAILED: '打款失败', PAYING: '支付中',
+  PENDING: '处理中', PENDING_APPROVAL: '待审核', READY: '待审核', APPROVED: '已审核', PAID: '已付', FAILED: '失败', PAYOUT_FAILED: '打款失败', PAYING: '支付中',
   AWAITING_PICKUP: '待取件', COLLECTED: '已取件', RETURNED: '已退回', SUBMITTED: '已提交', UNKNOWN: '待确认', AWAITING_HANDOVER: '待现金领取',
 };
 export const statusName = (s: string | null | undefined) => (s ? STATUS_NAME[s] ?? s : '');
