@@ -1,10 +1,10 @@
-// Builds dist/ when it is missing or older than any file under src/ or migrations/.
+// Builds dist/ when it is missing or older than any file under src/ or migrations/, and the web app
+// (dist-web/) when it is missing or older than any file under web/.
 const { execSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const marker = path.join(root, 'dist', 'src', 'main.js');
 
 function newest(dir) {
   let latest = 0;
@@ -15,9 +15,13 @@ function newest(dir) {
   return latest;
 }
 
-const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-const sources = Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'migrations')));
-if (built < sources) {
-  console.log('building…');
+const builtAt = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+
+if (builtAt(path.join(root, 'dist', 'src', 'main.js')) < Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'migrations')))) {
+  console.log('building the API…');
   execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+}
+if (builtAt(path.join(root, 'dist-web', 'index.html')) < newest(path.join(root, 'web'))) {
+  console.log('building the web app…');
+  execSync('npm run build:web', { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

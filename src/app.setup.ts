@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config';
+import { serveWebApp } from './web-app/serve-web-app';
 
 /** Options for NestFactory.create: our own body parsers (with the configured limit). */
 /** rawBody: signed SMS webhooks verify an HMAC of the exact bytes received (req.rawBody). */
@@ -25,6 +26,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
+  serveWebApp(express);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/*path'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

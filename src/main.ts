@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
   await app.listen(port);
   // eslint-disable-next-line no-console
-  console.log(`API listening on http://127.0.0.1:${port}/api/v1 — docs at http://127.0.0.1:${port}/docs`);
+  console.log(`API listening on http://127.0.0.1:${port}/api/v1 — docs at http://127.0.0.1:${port}/docs — web app at http://127.0.0.1:${port}/app/`);
 }
 
 bootstrap().catch((err: Error) => {

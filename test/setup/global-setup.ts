@@ -4,12 +4,14 @@ import { readDatabaseConfig } from '../../src/config/database.config';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { assertTestDatabaseName, BASE_TEST_ENV, TEST_WORKER_SLOTS, workerDatabaseName } from './test-env';
 import { createConnection } from 'mysql2/promise';
+import { ensureWebAppBuilt } from '../support/web-build';
 
 /**
  * Recreates one database per jest worker and migrates it, in parallel. Every run starts from
  * empty databases; test files never share a database at the same moment.
  */
 export default async function globalSetup(): Promise<void> {
+  ensureWebAppBuilt();
   const names = Array.from({ length: TEST_WORKER_SLOTS }, (_, i) => workerDatabaseName(i + 1));
   names.forEach(assertTestDatabaseName);
   const admin = await createConnection({
