@@ -151,6 +151,9 @@ type IdTable = typeof TABLES_WITH_IDS[number];
 export async function generateScale(conn: Connection, o: GenerateOptions): Promise<GenerateReport> {
   const t0 = performance.now();
   const rng = makeRng(o.seed);
+  // Globally unique values (client ids, trace codes) come from their own stream, seeded by the company
+  // too: two companies generated with one seed get the same data but never the same unique keys.
+  const urng = makeRng((o.seed ^ Number.parseInt(sha(o.companyCode).slice(0, 8), 16)) >>> 0);
   // The bulk load's own ids are unique by construction; the CLI skips the server's checks, tests keep them.
   if (o.relaxChecks) await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
   const [[exists]] = await conn.query('SELECT COUNT(*) AS n FROM company WHERE code = ?', [o.companyCode]) as unknown as [[{ n: number }]];
@@ -339,7 +342,6 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
 
   const parcelRegion = new Map<string, number[]>(); // company-wide roll-up above township level
   let farmerSerial = 0;
-  let parcelSerial = 0;
 
   for (const [ci, county] of counties.entries()) {
     const tc = performance.now();
@@ -448,7 +450,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
             (line as Line & { row: unknown[] }).row = [lineId, cid, ln, product.id, declared, String(qtyDisplay), product.unitName, product.unitSize, qtyBase, price.fen,
               price.unitName, price.unitSize, product.settlementMode, est, '?', acceptedBase, rejected, 0, acceptedFen];
           }
-          (lines[0] as Line & { consignmentRow: unknown[] }).consignmentRow = [cid, companyId, point.id, farmer.id, rng.uuid(), sha(`c:${cid}`), `${point.code}-${day.replace(/-/g, '')}-${String(k + 1).padStart(4, '0')}`,
+          (lines[0] as Line & { consignmentRow: unknown[] }).consignmentRow = [cid, companyId, point.id, farmer.id, urng.uuid(), sha(`c:${cid}`), `${point.code}-${day.replace(/-/g, '')}-${String(k + 1).padStart(4, '0')}`,
             day, capturedAt, receivedAt, '?', lineCount, estimated, null, point.agentId, receivedAt];
           pending.push(...lines);
         }
@@ -490,11 +492,11 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
         t.quantityBase += l.acceptedBase; t.lineCount++; byProduct.set(l.product.id, t);
       }
       const totals = { lineCount: items.length, farmerCount: new Set(items.map((l) => l.farmer.id)).size, products: [...byProduct.values()] };
-      w.add('batch', [batchId, companyId, point.id, c.warehouseId, rng.uuid(), `${point.code}-${day.replace(/-/g, '')}-B${batchId}`, 'CLOSED', null, point.agentId,
+      w.add('batch', [batchId, companyId, point.id, c.warehouseId, urng.uuid(), `${point.code}-${day.replace(/-/g, '')}-B${batchId}`, 'CLOSED', null, point.agentId,
         sealedAt, point.agentId, JSON.stringify(totals), departedAt, point.agentId, `湘H${String(10000 + rng.int(89999))}`, '司机', `136${String(rng.int(1e8)).padStart(8, '0')}`,
         'COMPANY_TRUCK', null, departedAt, receivedAt, receivedAt, receivedAt, c.staffId, createdAt]);
       const receiptId = id('batch_receipt');
-      w.add('batch_receipt', [receiptId, batchId, rng.uuid(), c.staffId, items.length, null, receivedAt]);
+      w.add('batch_receipt', [receiptId, batchId, urng.uuid(), c.staffId, items.length, null, receivedAt]);
       const processedAt = at(addDays(day, 2), 10);
       for (const l of items) {
         l.batchItemId = id('batch_item');
@@ -511,7 +513,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
         if (packs === 0) continue; // too little to pack: stays received, unprocessed
         const loss = input - packs * product.content;
         const procId = id('processing_record');
-        w.add('processing_record', [procId, companyId, c.warehouseId, rng.uuid(), sha(`p:${procId}`), 'PACKING', product.id, input, packs * product.content, loss,
+        w.add('processing_record', [procId, companyId, c.warehouseId, urng.uuid(), sha(`p:${procId}`), 'PACKING', product.id, input, packs * product.content, loss,
           loss > 0 ? '分拣损耗 sorting loss' : null, null, processedAt, c.staffId, processedAt]);
         const lotId = id('lot');
         const earliest = new Date(Math.min(...group.map((l) => l.capturedAt.getTime())));
@@ -533,7 +535,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
           })),
         };
         let traceCode = '';
-        for (let k = 0; k < 12; k++) traceCode += TRACE_ALPHABET[rng.int(TRACE_ALPHABET.length)];
+        for (let k = 0; k < 12; k++) traceCode += TRACE_ALPHABET[urng.int(TRACE_ALPHABET.length)];
         lots.push({ id: lotId, product, packs, packedAt: processedAt, bestBefore, contributors });
         (lots[lots.length - 1] as unknown as { row: unknown[] }).row = [lotId, companyId, c.warehouseId, product.skuId, product.id, procId, `L${dayOf(processedAt).replace(/-/g, '')}-${lotId}`,
           traceCode, packs, packs, 0, 0, earliest, bestBefore, processedAt, null, processedAt, JSON.stringify(trace)];
@@ -624,7 +626,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
       const soldAt = group[group.length - 1].soldAt;
       const revenue = group.reduce((s, l) => s + l.packs * l.unitPriceFen, 0);
       const external = first.channel.kind === 'STORE' ? null : `${first.channel.kind === 'ONLINE' ? 'PDD' : 'DY'}${saleId.padStart(12, '0')}`;
-      w.add('sale', [saleId, companyId, first.channel.id, first.showId, county.warehouseId, first.channel.kind === 'STORE' ? rng.uuid() : null, external, null, soldAt, null, revenue,
+      w.add('sale', [saleId, companyId, first.channel.id, first.showId, county.warehouseId, first.channel.kind === 'STORE' ? urng.uuid() : null, external, null, soldAt, null, revenue,
         first.channel.kind === 'STORE' ? county.staffId : null, soldAt]);
       group.forEach((sl, k) => {
         const lineId = id('sale_line');
@@ -689,7 +691,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
           finalStatus = failed ? 'PAYOUT_FAILED' : 'PAID';
           const requestNo = `VCP${statementId.padStart(14, '0')}`;
           w.add('payout', [payoutId, companyId, statementId, st.farmerId, st.pointId, st.sum, channel, requestNo, failed ? 'FAILED' : 'PAID', 1,
-            channel === 'CASH' ? null : `${channel}-${rng.hex(16)}`, failed ? '收款账户异常 payee account invalid' : null, null,
+            channel === 'CASH' ? null : `${channel}-${urng.hex(16)}`, failed ? '收款账户异常 payee account invalid' : null, null,
             channel === 'CASH' && !failed ? 'SMS_CODE' : null, null, channel === 'CASH' ? agentOfPoint.get(st.pointId) : null,
             channel === 'CASH' ? null : createdAt, failed ? null : doneAt, failed ? doneAt : null, admin, createdAt, doneAt]);
           payoutsDue.push({ at: createdAt, kind: 'PAYOUT', sourceKey: `payout:${payoutId}`, meta: { statementId, requestNo, channel }, createdBy: admin,
@@ -741,8 +743,8 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
         for (let k = 0; k < down; k++) {
           const carrier = rng.pick(carrierPick);
           const pid = id('down_parcel');
-          const serial = parcelSerial++;
-          const waybill = `${carrier.code}${String(7_000_000_000 + serial * 7 + (o.seed % 7)).padStart(12, '0')}`.slice(0, 20);
+          // waybills from the row id: unique per carrier whatever else the database holds
+          const waybill = `${carrier.code}${String(7_000_000_000 + Number(pid)).padStart(12, '0')}`;
           const arrivedAt = at(day, 8 + rng.next() * 10);
           const known = rng.next() < 0.7 ? farmers[rng.int(farmers.length)] : null;
           const phone = known ? known.phone : `15${String(rng.int(1e9)).padStart(9, '0')}`;
@@ -767,13 +769,13 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
         const up = rng.count(RATES.downParcels * RATES.upShare * o.factor * (month >= 11 || month <= 1 ? 1.6 : 1));
         for (let k = 0; k < up; k++) {
           const carrier = rng.pick(carrierPick);
-          const serial = parcelSerial++;
+          const upId = id('up_parcel');
           const sender = rng.next() < 0.8 ? farmers[rng.int(farmers.length)] : null;
           const product = products[rng.int(products.length)];
           const [dp, dc] = DESTINATIONS[rng.int(DESTINATIONS.length)];
           const sentAt = at(day, 9 + rng.next() * 8);
           const weightG = 500 + rng.int(9500);
-          w.add('up_parcel', [id('up_parcel'), point.id, carrier.id, `${carrier.code}${String(8_000_000_000 + serial * 7 + (o.seed % 7)).padStart(12, '0')}`.slice(0, 20),
+          w.add('up_parcel', [upId, point.id, carrier.id, `${carrier.code}${String(8_000_000_000 + Number(upId)).padStart(12, '0')}`,
             sender ? 'FARMER' : 'VILLAGER', sender?.id ?? null, sender?.name ?? '村民', sender?.phone ?? `15${String(rng.int(1e9)).padStart(9, '0')}`, dp, dc, weightG,
             800 + Math.ceil(weightG / 1000) * 200, sender ? product.name : '自用物品', sender ? product.id : null, sender ? 1 : null, 'REGISTERED', point.agentId, sentAt, sentAt]);
           bump(point, carrier.id, day, 'UP', 3, 1);
