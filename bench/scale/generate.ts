@@ -68,7 +68,7 @@ const SHAPES: Record<Scale, { cities: number; counties: number; townships: numbe
 };
 
 /** Per village and day at factor 1. */
-const RATES = { consignments: 0.33, downParcels: 2, upShare: 1 / 30, batchEveryDays: 7 };
+const RATES = { consignments: 0.33, downParcels: 1.5, upShare: 1 / 30, batchEveryDays: 7 };
 const CHANNEL_WEIGHTS: Array<['STORE' | 'ONLINE' | 'LIVESTREAM', number]> = [['STORE', 0.45], ['ONLINE', 0.35], ['LIVESTREAM', 0.2]];
 const CARRIER_WEIGHTS: Record<string, number> = { EMS: 0.22, ZTO: 0.2, YTO: 0.16, JT: 0.14, YD: 0.1, STO: 0.08, SF: 0.05, JD: 0.04, DB: 0.01 };
 /** What one pack of each product's SKU holds, in base units, and its name. */
@@ -148,14 +148,14 @@ const TABLES_WITH_IDS = [
 ] as const;
 type IdTable = typeof TABLES_WITH_IDS[number];
 
-export async function generateScale(conn: Connection, o: GenerateOptions): Promise<GenerateReport> {
+export async function generateScale(conn: Connection, o: GenerateOptions, more: Connection[] = []): Promise<GenerateReport> {
   const t0 = performance.now();
   const rng = makeRng(o.seed);
   // Globally unique values (client ids, trace codes) come from their own stream, seeded by the company
   // too: two companies generated with one seed get the same data but never the same unique keys.
   const urng = makeRng((o.seed ^ Number.parseInt(sha(o.companyCode).slice(0, 8), 16)) >>> 0);
   // The bulk load's own ids are unique by construction; the CLI skips the server's checks, tests keep them.
-  if (o.relaxChecks) await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+  if (o.relaxChecks) for (const c of [conn, ...more]) await c.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
   const [[exists]] = await conn.query('SELECT COUNT(*) AS n FROM company WHERE code = ?', [o.companyCode]) as unknown as [[{ n: number }]];
   if (Number(exists.n) > 0) throw new Error(`company ${o.companyCode} already exists in this database (use --reseed or another --seed)`);
   const [[codeTaken]] = await conn.query('SELECT COUNT(*) AS n FROM region WHERE code = ?', [`${o.provinceCode}0000000000`]) as unknown as [[{ n: number }]];
@@ -171,7 +171,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
   const carriers = carrierRows.filter((c) => CARRIER_WEIGHTS[c.code] !== undefined).map((c) => ({ id: String(c.id), code: c.code, w: CARRIER_WEIGHTS[c.code] }));
   const carrierPick: Array<[typeof carriers[number], number]> = carriers.map((c) => [c, c.w / carriers.reduce((s, x) => s + x.w, 0)]);
 
-  const w = new BulkWriter(conn);
+  const w = new BulkWriter([conn, ...more]);
   declareTables(w);
   const startDay = addDays(o.endDay, -(o.days - 1));
   const endInstant = at(addDays(o.endDay, 1), 0);
@@ -713,7 +713,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions): Promi
       open.delete(acc);
     }
 
-    // ---- parcels: down (~2 a day per village) and up (~1 for 30 down), with their counters ----
+    // ---- parcels: down (~1.5 a day per village) and up (~1 for 30 down), with their counters ----
     const daily = new Map<string, number[]>(); // point|carrier|day|dir → received, collected, returned, sent, wait
     const bump = (point: Point, carrierId: string, day: string, dir: string, col: number, n: number, wait = 0) => {
       const key = `${point.id}|${carrierId}|${day}|${dir}`;

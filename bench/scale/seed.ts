@@ -7,6 +7,7 @@
  * day give the same data (the end day defaults to yesterday, Asia/Shanghai).
  */
 import 'reflect-metadata';
+import { createConnection } from 'mysql2/promise';
 import { hashPassword } from '../../src/auth/password';
 import { businessDay } from '../../src/common/business-day';
 import { flag, hasFlag, log, openBenchDatabase } from '../support';
@@ -28,13 +29,15 @@ async function main(): Promise<void> {
   const seed = flag('seed', 1);
   process.env.DB_NAME = db;
   const conn = await openBenchDatabase(db, hasFlag('reseed'));
+  // a second connection: two INSERTs run at once
+  const second = await createConnection({ ...conn.config, database: db });
   try {
     log(`seed:scale ${scale} into ${db}: ${flag('days', 365)} days through ${endDay}, seed ${seed}`);
     const report = await generateScale(conn, {
       scale, villages: hasFlag('villages') ? flag('villages', 0) : undefined, days: flag('days', 365), endDay, seed,
       factor: flag('factor', 1), farmersPerVillage: flag('farmers-per-village', 100), provinceCode: text('province-code', '43'),
       companyCode: `SCALE${seed}`, passwordHash: await hashPassword(SCALE_PASSWORD), log, relaxChecks: true,
-    });
+    }, [second]);
     const rows = report.tables.reduce((s, t) => s + t.rows, 0);
     log('table                          rows   server s');
     for (const t of report.tables) log(`${t.table.padEnd(24)} ${t.rows.toLocaleString().padStart(12)} ${t.seconds.toFixed(1).padStart(9)}`);
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     log(`logins (password ${SCALE_PASSWORD}): ${report.adminUsername}, agents ${report.agentUsernames[0]} … ${report.agentUsernames[report.agentUsernames.length - 1]}`);
   } finally {
     await conn.end();
+    await second.end();
   }
 }
 
