@@ -5,6 +5,7 @@ import { farmerBody } from '../factories/farmer.factory';
 import { consignmentBody } from '../factories/intake.factory';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { createTestApp, TestApp } from '../setup/app';
+import { replicaQuery, replicasConfigured } from '../../src/database/read-replica';
 import { as, login } from '../support/http';
 
 /**
@@ -91,5 +92,39 @@ describe('Two API instances behind one database (e2e)', () => {
     const seqs = results.map((r) => Number(String(r.body.receiptNo).split('-').pop())).sort((x, y) => x - y);
     expect(new Set(seqs).size).toBe(12);
     expect(seqs[11] - seqs[0]).toBe(11);
+  });
+
+  it('should boot with a read replica configured, send marked report reads there and keep everything else on the primary', async () => {
+    // The "replica" is this same server under a second address: what is shown is the wiring (a
+    // separate pool chosen for marked reads), not replication itself.
+    process.env.DB_REPLICA_HOSTS = '127.0.0.1';
+    let c: TestApp | undefined;
+    try {
+      c = await createTestApp();
+    } finally {
+      delete process.env.DB_REPLICA_HOSTS;
+    }
+    try {
+      expect(replicasConfigured(c.dataSource)).toBe(true);
+      expect(replicasConfigured(a.dataSource)).toBe(false);
+      const replica = c.dataSource.createQueryRunner('slave');
+      const primary = c.dataSource.createQueryRunner('master');
+      try {
+        expect(replica.getReplicationMode()).toBe('slave');
+        expect(primary.getReplicationMode()).toBe('master');
+        expect(await replicaQuery(c.dataSource, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await replica.release();
+        await primary.release();
+      }
+      const admin = as(c.http, (await login(c.http, org.users.admin.username)).accessToken);
+      await admin.get('/api/v1/sales-reports?groupBy=channel').expect(200);
+      await admin.get(`/api/v1/parcel-counts/regions/${org.regions.county.id}?period=month&from=2026-01-01&to=2026-12-31`).expect(200);
+      // writes and their read-backs stay on the primary
+      await as(c.http, (await login(c.http, org.users.agentA.username)).accessToken)
+        .post('/api/v1/consignments', consignmentBody(org.pointA.id, farmerId, products)).expect(201);
+    } finally {
+      await c.close();
+    }
   });
 });
