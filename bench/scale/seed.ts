@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   process.env.DB_NAME = db;
   const conn = await openBenchDatabase(db, hasFlag('reseed'));
   // a second connection: two INSERTs run at once
-  const second = await createConnection({ ...conn.config, database: db });
+  const second = await createConnection({
+    host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '',
+    database: db, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true,
+  });
   try {
     log(`seed:scale ${scale} into ${db}: ${flag('days', 365)} days through ${endDay}, seed ${seed}`);
     const report = await generateScale(conn, {
