@@ -720,16 +720,6 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
       let v = daily.get(key);
       if (!v) { v = [0, 0, 0, 0, 0]; daily.set(key, v); }
       v[col] += n; v[4] += wait;
-      const ids = point.village.path.split('/').filter(Boolean);
-      for (const [k, rid] of ids.entries()) {
-        for (const [period, start] of [['D', day], ['M', `${day.slice(0, 7)}-01`], ['Y', `${day.slice(0, 4)}-01-01`]]) {
-          const rk = `${rid}|${period}|${start}|${carrierId}|${dir}`;
-          const map = k >= 3 ? countyRegion : parcelRegion; // township and village keys are this county's alone
-          let r = map.get(rk);
-          if (!r) { r = [0, 0, 0, 0, 0]; map.set(rk, r); }
-          r[col] += n; r[4] += wait;
-        }
-      }
     };
     const countyRegion = new Map<string, number[]>();
     for (const [pi, point] of county.points.entries()) {
@@ -784,9 +774,21 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
       }
       w.add('parcel_station', [point.id, 4, 3, counter % 120_000]);
     }
+    // Every region above the point (its path), per day, month and year, from the point's daily rows:
+    // the same sums ParcelCountsService.bump adds event by event.
+    const pathOf = new Map(county.points.map((p) => [p.id, p.village.path.split('/').filter(Boolean)]));
     for (const [key, v] of daily) {
       const [pointId, carrierId, day, dir] = key.split('|');
       w.add('parcel_daily_count', [pointId, carrierId, day, dir, ...v]);
+      for (const [k, rid] of pathOf.get(pointId)!.entries()) {
+        for (const [period, start] of [['D', day], ['M', `${day.slice(0, 7)}-01`], ['Y', `${day.slice(0, 4)}-01-01`]]) {
+          const rk = `${rid}|${period}|${start}|${carrierId}|${dir}`;
+          const map = k >= 3 ? countyRegion : parcelRegion; // township and village keys are this county's alone
+          let r = map.get(rk);
+          if (!r) { r = [0, 0, 0, 0, 0]; map.set(rk, r); }
+          for (let c = 0; c < 5; c++) r[c] += v[c];
+        }
+      }
     }
     for (const [key, v] of countyRegion) {
       const [regionId, period, start, carrierId, dir] = key.split('|');
