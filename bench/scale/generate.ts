@@ -133,7 +133,12 @@ type Product = DemoProduct & { id: string; skuId: string; content: number; unitS
 type Line = {
   id: string; consignmentId: string; farmer: Farmer; point: Point; product: Product; capturedAt: Date; checkedAt: Date; qcId: string;
   grades: string[]; checklist: string; acceptedBase: number; acceptedFen: number; batchItemId?: string;
+  /** the consignment_line row, written once the line's batch state is known */
+  row?: unknown[];
+  /** on a consignment's first line: the consignment row */
+  consignmentRow?: unknown[];
 };
+type Lot = { id: string; product: Product; packs: number; packedAt: Date; bestBefore: string; contributors: Array<{ line: Line; base: number }>; row: unknown[] };
 type Posting = { at: Date; kind: string; sourceKey: string; meta: Record<string, unknown> | null; lines: EntryLine[]; reason?: string | null; createdBy?: string | null };
 type EntryLine = {
   account: string; amountFen: number; kind?: string; pointId?: string | null; productId?: string | null; gradeCode?: string | null; quantityBase?: number | null;
@@ -367,7 +372,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
 
     // ---- consignments, QC, batches, processing into lots ----
     const postings: Posting[] = [];
-    const lots: Array<{ id: string; product: Product; packs: number; packedAt: Date; bestBefore: string; contributors: Array<{ line: Line; base: number }> }> = [];
+    const lots: Lot[] = [];
     for (const [pi, point] of county.points.entries()) {
       const farmers = farmersByPoint[pi];
       // Active households: a third of the village brings most of the goods.
@@ -447,10 +452,10 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
             const line: Line = { id: lineId, consignmentId: cid, farmer, point, product, capturedAt, checkedAt, qcId, grades: grades.map((g) => g.code).sort(),
               checklist: JSON.stringify(checklist), acceptedBase, acceptedFen };
             lines.push(line);
-            (line as Line & { row: unknown[] }).row = [lineId, cid, ln, product.id, declared, String(qtyDisplay), product.unitName, product.unitSize, qtyBase, price.fen,
+            line.row = [lineId, cid, ln, product.id, declared, String(qtyDisplay), product.unitName, product.unitSize, qtyBase, price.fen,
               price.unitName, price.unitSize, product.settlementMode, est, '?', acceptedBase, rejected, 0, acceptedFen];
           }
-          (lines[0] as Line & { consignmentRow: unknown[] }).consignmentRow = [cid, companyId, point.id, farmer.id, urng.uuid(), sha(`c:${cid}`), `${point.code}-${day.replace(/-/g, '')}-${String(k + 1).padStart(4, '0')}`,
+          lines[0].consignmentRow = [cid, companyId, point.id, farmer.id, urng.uuid(), sha(`c:${cid}`), `${point.code}-${day.replace(/-/g, '')}-${String(k + 1).padStart(4, '0')}`,
             day, capturedAt, receivedAt, '?', lineCount, estimated, null, point.agentId, receivedAt];
           pending.push(...lines);
         }
@@ -466,13 +471,13 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
           for (const list of byConsignment.values()) {
             const batched = isBatchDay && list.some((l) => l.acceptedBase > 0);
             for (const l of list) {
-              const row = (l as Line & { row: unknown[] }).row;
+              const row = l.row!;
               row[14] = batched && l.acceptedBase > 0 ? 'BATCHED' : 'INSPECTED';
               row[17] = batched ? l.acceptedBase : 0;
               w.add('consignment_line', row);
             }
-            const head = list.find((l) => (l as Line & { consignmentRow?: unknown[] }).consignmentRow) as (Line & { consignmentRow: unknown[] }) | undefined;
-            if (head) { head.consignmentRow[10] = batched ? 'BATCHED' : 'INSPECTED'; w.add('consignment', head.consignmentRow); }
+            const head = list.find((l) => l.consignmentRow);
+            if (head?.consignmentRow) { head.consignmentRow[10] = batched ? 'BATCHED' : 'INSPECTED'; w.add('consignment', head.consignmentRow); }
           }
           pending = [];
           await w.pump();
@@ -536,9 +541,8 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
         };
         let traceCode = '';
         for (let k = 0; k < 12; k++) traceCode += TRACE_ALPHABET[urng.int(TRACE_ALPHABET.length)];
-        lots.push({ id: lotId, product, packs, packedAt: processedAt, bestBefore, contributors });
-        (lots[lots.length - 1] as unknown as { row: unknown[] }).row = [lotId, companyId, c.warehouseId, product.skuId, product.id, procId, `L${dayOf(processedAt).replace(/-/g, '')}-${lotId}`,
-          traceCode, packs, packs, 0, 0, earliest, bestBefore, processedAt, null, processedAt, JSON.stringify(trace)];
+        lots.push({ id: lotId, product, packs, packedAt: processedAt, bestBefore, contributors, row: [lotId, companyId, c.warehouseId, product.skuId, product.id, procId, `L${dayOf(processedAt).replace(/-/g, '')}-${lotId}`,
+          traceCode, packs, packs, 0, 0, earliest, bestBefore, processedAt, null, processedAt, JSON.stringify(trace)] });
       }
       for (const l of items) {
         w.add('batch_item', [l.batchItemId, batchId, l.id, l.consignmentId, l.farmer.id, l.product.id, l.acceptedBase, l.acceptedBase, 0, 0, 0, null, 1,
@@ -547,7 +551,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
     }
 
     // ---- sales: each lot sells over its shelf life in a few sale lines, through the three channels ----
-    type PlannedSaleLine = { lot: typeof lots[number]; channel: Channel; soldAt: Date; packs: number; unitPriceFen: number; showBp: number; showId: string | null;
+    type PlannedSaleLine = { lot: Lot; channel: Channel; soldAt: Date; packs: number; unitPriceFen: number; showBp: number; showId: string | null;
       allocations: Array<{ line: Line; quantityBase: number; revenueFen: number; farmerFen: number; agentFen: number; collectiveFen: number }>;
       farmerFen: number; commissionFen: number; hostFen: number; marginFen: number };
     const saleLines: PlannedSaleLine[] = [];
@@ -555,7 +559,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
     for (const lot of lots) {
       const packedDay = dayOf(lot.packedAt);
       const lastDay = [addDays(lot.bestBefore, -1), o.endDay].sort()[0];
-      const row = (lot as unknown as { row: unknown[] }).row;
+      const row = lot.row;
       if (lastDay < packedDay) { w.add('lot', row); continue; }
       const span = Math.max(0, (Date.parse(lastDay) - Date.parse(packedDay)) / DAY_MS);
       const sellPacks = Math.min(lot.packs, Math.round(lot.packs * (0.8 + rng.next() * 0.2)));
