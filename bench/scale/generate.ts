@@ -1,6 +1,7 @@
 /**
  * Province-, city- or county-scale data, written with bulk multi-row INSERTs (not the API): the
- * region tree, points, agents, warehouses, farmers, a year of consignments with QC, batches, lots
+ * region tree, points, agents, warehouses, farmers, a year of consignments with QC, batches (with
+ * a few transit losses), lots
  * with provenance, sales over three channels with allocations, ledger postings, monthly settlement
  * runs with payouts, and parcels down and up with their counters.
  *
@@ -133,6 +134,8 @@ type Product = DemoProduct & { id: string; skuId: string; content: number; unitS
 type Line = {
   id: string; consignmentId: string; farmer: Farmer; point: Point; product: Product; capturedAt: Date; checkedAt: Date; qcId: string;
   grades: string[]; checklist: string; acceptedBase: number; acceptedFen: number; batchItemId?: string;
+  /** what the warehouse counted in good order (accepted less transit damage and loss) */
+  receivedBase?: number;
   /** the consignment_line row, written once the line's batch state is known */
   row?: unknown[];
   /** on a consignment's first line: the consignment row */
@@ -148,7 +151,7 @@ type EntryLine = {
 const TABLES_WITH_IDS = [
   'region', 'commerce_point', 'warehouse', 'staff_user', 'company', 'farmer', 'product', 'product_price', 'sku', 'commission_rule', 'sales_channel',
   'livestream_show', 'consignment', 'consignment_line', 'quality_check', 'quality_check_grade', 'quality_check_reject', 'batch', 'batch_item',
-  'batch_receipt', 'batch_receipt_line', 'processing_record', 'processing_input', 'lot', 'lot_provenance', 'sale', 'sale_line', 'sale_allocation',
+  'batch_receipt', 'batch_receipt_line', 'transit_loss', 'processing_record', 'processing_input', 'lot', 'lot_provenance', 'sale', 'sale_line', 'sale_allocation',
   'ledger_account', 'ledger_posting', 'ledger_entry', 'settlement_run', 'payout_statement', 'payout', 'down_parcel', 'up_parcel',
 ] as const;
 type IdTable = typeof TABLES_WITH_IDS[number];
@@ -503,9 +506,22 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
       const receiptId = id('batch_receipt');
       w.add('batch_receipt', [receiptId, batchId, urng.uuid(), c.staffId, items.length, null, receivedAt]);
       const processedAt = at(addDays(day, 2), 10);
+      // A few lines arrive damaged, spoiled or short (the company bears transit losses by default).
+      const damage = new Map<string, { damaged: number; lost: number; cause: string }>();
       for (const l of items) {
         l.batchItemId = id('batch_item');
-        w.add('batch_receipt_line', [id('batch_receipt_line'), receiptId, l.batchItemId, l.acceptedBase, 0, 0]);
+        let damaged = 0;
+        let lost = 0;
+        const r = rng.next();
+        const part = Math.max(1, Math.floor(l.acceptedBase * (0.02 + rng.next() * 0.08)));
+        if (l.acceptedBase > 1 && r < 0.03) {
+          const cause = r < 0.015 ? 'DAMAGED' : r < 0.024 ? 'SPOILED' : 'LOST';
+          if (cause === 'LOST') lost = Math.min(part, l.acceptedBase - 1); else damaged = Math.min(part, l.acceptedBase - 1);
+          damage.set(l.id, { damaged, lost, cause });
+          w.add('transit_loss', [id('transit_loss'), batchId, l.batchItemId, receiptId, l.id, l.farmer.id, l.product.id, cause, damaged + lost, 'COMPANY', null, receivedAt]);
+        }
+        l.receivedBase = l.acceptedBase - damaged - lost;
+        w.add('batch_receipt_line', [id('batch_receipt_line'), receiptId, l.batchItemId, l.receivedBase, damaged, lost]);
       }
       // One packing per product of the batch: its items in, one lot of the product's SKU out.
       const groups = new Map<string, Line[]>();
@@ -513,7 +529,7 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
       const processed = new Set<string>();
       for (const group of groups.values()) {
         const product = group[0].product;
-        const input = group.reduce((s, l) => s + l.acceptedBase, 0);
+        const input = group.reduce((s, l) => s + l.receivedBase!, 0);
         const packs = Math.floor(input / product.content);
         if (packs === 0) continue; // too little to pack: stays received, unprocessed
         const loss = input - packs * product.content;
@@ -523,11 +539,11 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
         const lotId = id('lot');
         const earliest = new Date(Math.min(...group.map((l) => l.capturedAt.getTime())));
         const bestBefore = addDays(dayOf(earliest), product.shelfLifeDays);
-        const shares = apportion(group.map((l) => l.acceptedBase), [packs * product.content, loss]);
+        const shares = apportion(group.map((l) => l.receivedBase!), [packs * product.content, loss]);
         const contributors: Array<{ line: Line; base: number }> = [];
         group.forEach((l, i) => {
           processed.add(l.id);
-          w.add('processing_input', [id('processing_input'), procId, l.batchItemId, l.id, l.farmer.id, l.acceptedBase]);
+          w.add('processing_input', [id('processing_input'), procId, l.batchItemId, l.id, l.farmer.id, l.receivedBase]);
           if (shares[i][0] > 0) {
             w.add('lot_provenance', [id('lot_provenance'), lotId, l.id, l.farmer.id, l.batchItemId, shares[i][0]]);
             contributors.push({ line: l, base: shares[i][0] });
@@ -545,8 +561,9 @@ export async function generateScale(conn: Connection, o: GenerateOptions, more: 
           traceCode, packs, packs, 0, 0, earliest, bestBefore, processedAt, null, processedAt, JSON.stringify(trace)] });
       }
       for (const l of items) {
-        w.add('batch_item', [l.batchItemId, batchId, l.id, l.consignmentId, l.farmer.id, l.product.id, l.acceptedBase, l.acceptedBase, 0, 0, 0, null, 1,
-          processed.has(l.id) ? l.acceptedBase : 0, 0]);
+        const d = damage.get(l.id);
+        w.add('batch_item', [l.batchItemId, batchId, l.id, l.consignmentId, l.farmer.id, l.product.id, l.acceptedBase, l.receivedBase, d?.damaged ?? 0, d?.lost ?? 0, 0, null, 1,
+          processed.has(l.id) ? l.receivedBase : 0, 0]);
       }
     }
 
@@ -857,6 +874,7 @@ function declareTables(w: BulkWriter): void {
     'surplus_base', 'surplus_reason', 'accounted', 'processed_base', 'charged_back_base']);
   w.table('batch_receipt', ['id', 'batch_id', 'request_id', 'received_by', 'line_count', 'note', 'created_at']);
   w.table('batch_receipt_line', ['id', 'receipt_id', 'batch_item_id', 'received_base', 'damaged_base', 'lost_base']);
+  w.table('transit_loss', ['id', 'batch_id', 'batch_item_id', 'receipt_id', 'consignment_line_id', 'farmer_id', 'product_id', 'cause', 'quantity_base', 'bearer', 'note', 'created_at']);
   w.table('processing_record', ['id', 'company_id', 'warehouse_id', 'request_id', 'request_hash', 'kind', 'product_id', 'input_base', 'output_base', 'loss_base',
     'loss_reason', 'note', 'processed_at', 'processed_by', 'created_at']);
   w.table('processing_input', ['id', 'processing_id', 'batch_item_id', 'consignment_line_id', 'farmer_id', 'quantity_base']);

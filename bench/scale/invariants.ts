@@ -19,6 +19,11 @@ export const INVARIANTS: Record<string, string> = {
       WHERE c.company_id = :c AND (l.accepted_quantity_base + l.rejected_quantity_base <> l.quantity_base OR l.batched_quantity_base > l.accepted_quantity_base
         OR l.accepted_quantity_base <> (SELECT COALESCE(SUM(g.quantity_base), 0) FROM quality_check_grade g WHERE g.line_id = l.id)
         OR l.rejected_quantity_base <> (SELECT COALESCE(SUM(r.quantity_base), 0) FROM quality_check_reject r WHERE r.line_id = l.id))`,
+  batchItemsNotAccounted: `SELECT COUNT(*) AS n FROM batch_item i JOIN batch b ON b.id = i.batch_id
+      WHERE b.company_id = :c AND (i.received_base + i.damaged_base + i.lost_base <> i.quantity_base + i.surplus_base
+        OR i.damaged_base + i.lost_base <> (SELECT COALESCE(SUM(t.quantity_base), 0) FROM transit_loss t WHERE t.batch_item_id = i.id)
+        OR i.received_base <> (SELECT COALESCE(SUM(r.received_base), 0) FROM batch_receipt_line r WHERE r.batch_item_id = i.id)
+        OR i.processed_base > i.received_base)`,
   processingNotConserved: `SELECT COUNT(*) AS n FROM processing_record p
       WHERE p.company_id = :c AND (p.input_base <> p.output_base + p.loss_base
         OR p.input_base <> (SELECT COALESCE(SUM(i.quantity_base), 0) FROM processing_input i WHERE i.processing_id = p.id)
