@@ -148,3 +148,22 @@ export async function seedInspectedGoods(conn: Connection, spec: InspectedGoodsS
     lineCount: spec.lines, captured, villageNames, surnames,
   };
 }
+
+/** One figure of a benchmark, for `npm run bench` (bench/run-all.ts) to collect. */
+export type BenchResult = {
+  figure: string;
+  value: number;
+  /** 'ms', 's', '/s', '×' … */
+  unit: string;
+  /** what it should reach, as text ('< 20 ms', '≥ 0.5× bare') */
+  target?: string | null;
+  /** the bare-SQL figure of the same thing measured in the same run, same unit */
+  baseline?: number | null;
+};
+
+/** Prints a machine-readable line `BENCH_RESULT {json}` next to the human-readable output. */
+export function emitResult(r: BenchResult): void {
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...r, value: round(r.value), baseline: r.baseline === undefined || r.baseline === null ? null : round(r.baseline) })}\n`);
+}
+
+const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : v);

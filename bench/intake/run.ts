@@ -22,6 +22,7 @@ import { businessDay } from '../../src/common/business-day';
 import { readDatabaseConfig } from '../../src/config/database.config';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { DEMO_PRICES_FROM, DEMO_PRODUCTS } from '../../src/demo/demo-catalog';
+import { emitResult } from '../support';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DB_NAME = process.env.BENCH_DB_NAME ?? 'village_commerce_bench';
@@ -168,11 +169,11 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>): 
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
-function report(name: string, r: Result): number {
+function report(name: string, r: Result): { rps: number; p99: number } {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   const rps = r.count / r.seconds;
   console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)`);
-  return rps;
+  return { rps, p99: pct(sorted, 99) };
 }
 
 /** The same rows as the API writes, one transaction per consignment, with plain mysql2. */
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
   await ds.destroy();
   const port = await freePort();
   const api = await startApi(port);
-  let apiRps = 0;
+  let api1 = { rps: 0, p99: NaN };
   try {
     const tokens = await Promise.all(s.points.map(async (p) => {
       const res = await request(port, 'POST', '/api/v1/auth/login', { username: p.username, password: PASSWORD });
@@ -244,16 +245,18 @@ async function main(): Promise<void> {
       return res.status === 201;
     });
     if (firstError) console.log(`first API error: ${firstError}`);
-    apiRps = report('API POST /consignments', apiResult);
+    api1 = report('API POST /consignments', apiResult);
   } finally {
     api.kill('SIGTERM');
     agent.destroy();
   }
   const db = readDatabaseConfig({ ...ENV } as Record<string, string>);
   const pool = createPool({ host: db.host, port: db.port, user: db.user, password: db.password, database: DB_NAME, connectionLimit: CONCURRENCY, timezone: 'Z' });
-  const bareRps = report('bare mysql2 writer', await bareWriter(pool, s));
+  const bare = report('bare mysql2 writer', await bareWriter(pool, s));
   await pool.end();
-  const ratio = apiRps / bareRps;
+  const ratio = api1.rps / bare.rps;
+  emitResult({ figure: `intake: consignments/s through the API (${CONCURRENCY} agents)`, value: api1.rps, unit: '/s', target: '≥ 0.5× bare', baseline: bare.rps });
+  emitResult({ figure: `intake: API p99 (${CONCURRENCY} agents)`, value: api1.p99, unit: 'ms', target: '< 100 ms', baseline: bare.p99 });
   console.log(`ratio API / bare: ${ratio.toFixed(2)} (target ≥ 0.50; p99 target < 100 ms at 32 agents)`);
   console.log('note: the API and the writer share this machine with MariaDB, Redis and any other test run at the time.');
 }

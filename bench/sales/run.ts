@@ -17,7 +17,7 @@ import { randomUUID } from 'crypto';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { newTraceCode } from '../../src/warehouse/trace-code';
-import { bulkInsert, flag, insertId, log, openBenchDatabase, seedInspectedGoods } from '../support';
+import { bulkInsert, emitResult, flag, insertId, log, openBenchDatabase, seedInspectedGoods } from '../support';
 
 const SALE_LINES = flag('lines', 100_000);
 const ORDERS = flag('orders', 100_000);
@@ -116,6 +116,9 @@ async function main(): Promise<void> {
     ['re-import of the same file', `${again.duplicateOrders.toLocaleString()} duplicates`, `${reimportSeconds.toFixed(1)} s`, `${again.importedOrders} imported`],
     ['money check (all sale lines)', check.saleLines.toLocaleString(), '', check.ok ? 'ok: revenue = farmer + commission + host + margin' : `BROKEN ${check.brokenLines.length}`],
   ];
+  emitResult({ figure: 'sales: store sale lines allocated + posted', value: SALE_LINES / allocSeconds, unit: '/s', target: '≥ 5,000/s' });
+  emitResult({ figure: 'sales: platform import', value: ORDERS / importSeconds, unit: '/s' });
+  emitResult({ figure: 'sales: money check (1 = ok)', value: check.ok ? 1 : 0, unit: '', target: '1' });
   process.stdout.write('\n| measure | count | time | rate |\n|---|---|---|---|\n' + rows.map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n');
   process.stdout.write('\nOther engineers\' work may run on this machine at the same time; figures vary between runs.\n');
   await app.close();

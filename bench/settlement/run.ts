@@ -19,7 +19,7 @@ import { NestFactory } from '@nestjs/core';
 import { Connection, createConnection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { DataSource } from 'typeorm';
-import { BENCH_SECRETS } from '../support';
+import { BENCH_SECRETS, emitResult } from '../support';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nentries ${ENTRIES}, farmers ${FARMERS}\n`);
   process.stdout.write(`bare INSERT … SELECT … GROUP BY   ${secs(bare1)} / ${secs(bare2)} (best ${secs(floor)})\n`);
   process.stdout.write(`settlement run (service)          ${secs(runMs)}\n`);
+  emitResult({ figure: `settlement: run over ${ENTRIES.toLocaleString()} entries / ${FARMERS.toLocaleString()} farmers`, value: runMs / 1000, unit: 's', target: '≤ 3× bare', baseline: floor / 1000 });
   process.stdout.write(`ratio run / best bare             ${(runMs / floor).toFixed(2)}× (target ≤ 3×)\n`);
   await conn.end();
 }

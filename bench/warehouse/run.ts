@@ -16,7 +16,7 @@ import { randomUUID } from 'crypto';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { newTraceCode } from '../../src/warehouse/trace-code';
-import { BENCH_SECRETS, bulkInsert, flag, hasFlag, insertId, log, openBenchDatabase, pct, seedInspectedGoods } from '../support';
+import { BENCH_SECRETS, bulkInsert, emitResult, flag, hasFlag, insertId, log, openBenchDatabase, pct, seedInspectedGoods } from '../support';
 
 const LOTS = flag('lots', 1_000_000);
 const PROVENANCE = flag('provenance', 10_000_000);
@@ -173,6 +173,9 @@ async function main(): Promise<void> {
     [`public trace lookup, ${LOOKUPS.toLocaleString()} sequential (avg ${(contributors / codes.length).toFixed(1)} contributors)`, `p50 ${pct(lookups, 50).toFixed(2)} ms, p99 ${pct(lookups, 99).toFixed(2)} ms`, 'p99 < 20 ms'],
     ['data', `${Number(sizes.lots).toLocaleString()} lots, ${Number(sizes.prov).toLocaleString()} provenance rows`, '1 M lots, 10 M provenance'],
   ];
+  emitResult({ figure: `warehouse: receive a ${BATCH_LINES.toLocaleString()}-line batch (slowest of 2)`, value: Math.max(...receiveTimes) / 1000, unit: 's', target: '< 2 s' });
+  emitResult({ figure: 'warehouse: public trace lookup p50', value: pct(lookups, 50), unit: 'ms' });
+  emitResult({ figure: 'warehouse: public trace lookup p99', value: pct(lookups, 99), unit: 'ms', target: '< 20 ms' });
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   process.stdout.write(`\n${table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ')).join('\n')}\n`);
   process.stdout.write('Other processes on this machine (test suites, other benchmarks) may have been running and change these figures.\n');

@@ -21,7 +21,21 @@ class DatabaseEnv {
 
   @IsOptional() @IsInt() @Min(1) @Max(500)
   DB_POOL_SIZE?: number;
+
+  // Read replicas for report and list reads: `host[:port]` separated by commas; empty = none (default).
+  @IsOptional() @Matches(/^\s*$|^[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\s*,\s*[A-Za-z0-9.-]{1,253}(:\d{1,5})?)*$/, {
+    message: 'DB_REPLICA_HOSTS must be host[:port] separated by commas',
+  })
+  DB_REPLICA_HOSTS?: string;
+
+  @IsOptional() @IsString()
+  DB_REPLICA_USER?: string;
+
+  @IsOptional() @IsString()
+  DB_REPLICA_PASSWORD?: string;
 }
+
+export type ReplicaHost = { host: string; port: number };
 
 export type DatabaseConfig = {
   host: string;
@@ -30,6 +44,10 @@ export type DatabaseConfig = {
   password: string;
   name: string;
   poolSize: number;
+  /** read replicas (none unless DB_REPLICA_HOSTS is set) and their credentials (default: the primary's) */
+  replicas: ReplicaHost[];
+  replicaUser: string;
+  replicaPassword: string;
 };
 
 /** Reads and validates the database settings; shared by the app, the CLI and the tests. */
@@ -42,7 +60,20 @@ export function readDatabaseConfig(env: Record<string, string | undefined> = pro
     password: v.DB_PASSWORD ?? '',
     name: v.DB_NAME ?? 'village_commerce',
     poolSize: v.DB_POOL_SIZE ?? 20,
+    replicas: parseReplicaHosts(v.DB_REPLICA_HOSTS, v.DB_PORT ?? 3306),
+    replicaUser: v.DB_REPLICA_USER ?? v.DB_USER ?? 'root',
+    replicaPassword: v.DB_REPLICA_PASSWORD ?? v.DB_PASSWORD ?? '',
   };
+}
+
+function parseReplicaHosts(raw: string | undefined, defaultPort: number): ReplicaHost[] {
+  if (!raw || !raw.trim()) return [];
+  return raw.split(',').map((h) => h.trim()).map((h) => {
+    const [host, port] = h.split(':');
+    const n = port === undefined ? defaultPort : Number(port);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`Invalid configuration (配置错误): DB_REPLICA_HOSTS port of ${h} must be 1-65535`);
+    return { host, port: n };
+  });
 }
 
 export const databaseConfig = registerAs('database', () => readDatabaseConfig());

@@ -16,6 +16,19 @@ export function buildDataSourceOptions(db: DatabaseConfig = readDatabaseConfig()
     username: db.user,
     password: db.password,
     database: db.name,
+    // Off unless DB_REPLICA_HOSTS is set. Everything still reads the primary by default
+    // (defaultMode 'master': read-your-writes for idempotency lookups, locks and checks); only the
+    // report and list reads marked with replicaQuery() (read-replica.ts) go to a replica.
+    ...(db.replicas.length ? {
+      replication: {
+        master: { host: db.host, port: db.port, username: db.user, password: db.password, database: db.name },
+        slaves: db.replicas.map((r) => ({ host: r.host, port: r.port, username: db.replicaUser, password: db.replicaPassword, database: db.name })),
+        defaultMode: 'master' as const,
+        selector: 'RR' as const,
+        canRetry: true,
+        restoreNodeTimeout: 5_000,
+      },
+    } : {}),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     // Every BIGINT comes back as a string; see transformers/bigint.transformer.ts.

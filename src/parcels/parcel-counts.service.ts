@@ -6,6 +6,7 @@ import { Role } from '../common/access/role.enum';
 import { businessDay, businessDayRange } from '../common/business-day';
 import { NotFoundError } from '../common/errors/domain-error';
 import { parcelsConfig } from '../config/parcels.config';
+import { replicaQuery } from '../database/read-replica';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
 import { CommercePointsService } from '../organization/commerce-points.service';
 import { RegionEntity } from '../organization/region.entity';
@@ -78,10 +79,10 @@ export class ParcelCountsService {
     );
   }
 
-  /** A point's daily counters per carrier and direction over [from, to]. */
+  /** A point's daily counters per carrier and direction over [from, to] (a report: replica when configured). */
   async pointDaily(actor: Principal, pointId: string, query: PointCountsQueryDto): Promise<PointDailyCountDto[]> {
     await this.points.requireVisiblePoint(actor, pointId);
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+    const rows: Array<Record<string, unknown>> = await replicaQuery(this.dataSource,
       `SELECT DATE_FORMAT(d.business_day, '%Y-%m-%d') AS day, c.code AS carrier_code, d.direction,
               d.received, d.collected, d.returned, d.sent, d.pickup_wait_seconds
          FROM parcel_daily_count d JOIN carrier c ON c.id = d.carrier_id
@@ -138,7 +139,7 @@ export class ParcelCountsService {
     if (!region || !visible) throw new NotFoundError('区划', 'Region', 'REGION_NOT_FOUND');
     const period = PERIOD_CODES[query.period ?? ReportPeriod.MONTH];
     const from = periodStartOf(period, query.from);
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+    const rows: Array<Record<string, unknown>> = await replicaQuery(this.dataSource,
       `SELECT DATE_FORMAT(r.period_start, '%Y-%m-%d') AS period_start, c.code AS carrier_code,
               SUM(r.received) AS received, SUM(r.collected) AS collected, SUM(r.returned) AS returned, SUM(r.sent) AS sent,
               SUM(r.pickup_wait_seconds) AS wait

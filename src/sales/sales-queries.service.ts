@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/access/principal';
+import { replicaQuery } from '../database/read-replica';
 import { FarmersService } from '../farmers/farmers.service';
 import { InventoryService } from '../warehouse/inventory.service';
 import { COMPANY_STOCK_LINE } from './allocation.service';
@@ -13,16 +14,17 @@ const num = (v: unknown) => Number(v ?? 0);
 export class SalesQueriesService {
   constructor(private readonly dataSource: DataSource, private readonly farmers: FarmersService, private readonly inventory: InventoryService) {}
 
+  /** A report: read from a replica when one is configured (read-replica.ts). */
   async report(actor: Principal, q: SalesReportQueryDto) {
     const key = { channel: 'sl.channel_kind, s.channel_id', sku: 'sl.sku_id', day: "DATE(CONVERT_TZ(sl.sold_at, '+00:00', '+08:00'))" }[q.groupBy ?? 'channel'];
-    const rows = await this.dataSource.query(
+    const rows = await replicaQuery(this.dataSource,
       `SELECT ${key === 'sl.sku_id' ? 'sl.sku_id AS sku_id' : key.includes('DATE') ? `${key} AS day` : 'sl.channel_kind AS channel_kind, s.channel_id AS channel_id'},
               COUNT(*) AS line_count, SUM(sl.packs) AS packs, SUM(sl.refunded_packs) AS refunded_packs, SUM(sl.revenue_fen) AS revenue_fen,
               SUM(sl.farmer_fen) AS farmer_fen, SUM(sl.commission_fen) AS commission_fen, SUM(sl.host_commission_fen) AS host_commission_fen, SUM(sl.margin_fen) AS margin_fen
        FROM sale_line sl JOIN sale s ON s.id = sl.sale_id
        WHERE sl.company_id = ? AND sl.sold_at >= ? AND sl.sold_at < ? GROUP BY ${key} ORDER BY ${key}`,
       [actor.companyId, q.from ? new Date(`${q.from}T00:00:00+08:00`) : new Date(0), q.to ? new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000) : new Date('9999-01-01')],
-    ) as Array<Record<string, unknown>>;
+    );
     return rows.map((r) => ({
       ...(r.sku_id !== undefined ? { skuId: String(r.sku_id) } : {}), ...(r.day !== undefined ? { day: r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day).slice(0, 10) } : {}),
       ...(r.channel_id !== undefined ? { channelId: String(r.channel_id), channelKind: r.channel_kind } : {}),

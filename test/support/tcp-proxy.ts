@@ -7,6 +7,8 @@ import { createServer, Server, Socket, connect } from 'net';
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** bytes the clients sent through the proxy (to see which connections a query used) */
+  clientBytes = 0;
 
   constructor(readonly port: number, private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
 
@@ -19,6 +21,7 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
+      client.on('data', (chunk: Buffer) => { this.clientBytes += chunk.length; });
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve, reject) => {
