@@ -73,6 +73,7 @@ export const SALES_BY_CHANNEL_COLUMNS = [
 export const SALES_BY_DAY_COLUMNS = [
   col('day', '日期', 'date'), col('channelKind', '渠道代码', 'text'), col('channelName', '渠道', 'text'),
   col('unitsBase', '售出数量（基本单位）', 'int'), col('revenueFen', '销售额', 'fen'), col('farmerFen', '农户所得', 'fen'),
+  col('refundedUnitsBase', '退货数量', 'int'), col('refundedFarmerFen', '退货冲回农户', 'fen'),
 ] as const;
 
 export const EARNINGS_COLUMNS = [

@@ -326,12 +326,12 @@ export class DashboardsService {
     })).sort((a, b) => order.indexOf(a.channelKind) - order.indexOf(b.channelKind));
   }
 
-  /** Sales per day and channel (day rows only: one row per day shown). */
+  /** Sales per day and channel, refunds on the day they were made (day rows only: one row per day shown). */
   async salesByDay(s: ResolvedScope, from: string, to: string): Promise<DashboardRow[]> {
     const node = this.node(s);
     const rows = await this.dataSource.query(
       `SELECT DATE_FORMAT(t.day, '%Y-%m-%d') AS day, t.channel_kind, SUM(t.units_base) AS units_base, SUM(t.revenue_fen) AS revenue_fen,
-              SUM(t.farmer_fen) AS farmer_fen
+              SUM(t.farmer_fen) AS farmer_fen, SUM(t.refunded_units_base) AS refunded_units_base, SUM(t.refunded_farmer_fen) AS refunded_farmer_fen
          FROM rpt_sales t WHERE ${node.sql} AND t.period = 'D' AND t.day BETWEEN ? AND ?
         GROUP BY t.day, t.channel_kind ORDER BY t.day, t.channel_kind`,
       [...node.params, from, to],
@@ -339,6 +339,7 @@ export class DashboardsService {
     return rows.map((r) => ({
       day: String(r.day), channelKind: String(r.channel_kind), channelName: CHANNEL_ZH[String(r.channel_kind)] ?? String(r.channel_kind),
       unitsBase: n(r.units_base), revenueFen: n(r.revenue_fen), farmerFen: n(r.farmer_fen),
+      refundedUnitsBase: n(r.refunded_units_base), refundedFarmerFen: n(r.refunded_farmer_fen),
     }));
   }
 

@@ -117,7 +117,7 @@ export const SUM_ROLLUPS: SumRollup[] = [
               FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id JOIN farmer f ON f.id = a.owner_id
              WHERE e.company_id = ? AND e.kind IN ('EARNING', 'CHARGEBACK', 'REVERSAL', 'ADJUSTMENT', 'PAYOUT', 'PAYOUT_REVERSAL')
                AND e.created_at >= ? AND e.created_at < ? AND ${FARMER_PAYABLE}
-             GROUP BY point_id, f.hardship
+             GROUP BY COALESCE(e.point_id, f.usual_point_id), f.hardship
             UNION ALL
             SELECT s.point_id, f.hardship, 0, 0, 0, SUM(s.total_fen), COUNT(*), 0, 0
               FROM payout_statement s JOIN farmer f ON f.id = s.farmer_id

@@ -92,12 +92,12 @@ export class RollupsService {
   private async rebuildSum(em: EntityManager, r: SumRollup, w: DayWindow): Promise<void> {
     const month = monthStart(w.day);
     const cols = [...r.dims, ...r.measures];
-    const dims = r.dims.join(', ');
     const into = `INSERT INTO ${r.table} (company_id, node_kind, node_id, period, day, ${cols.join(', ')})`;
-    const addOnDuplicate = `ON DUPLICATE KEY UPDATE ${r.measures.map((m) => `${m} = ${m} + VALUES(${m})`).join(', ')}`;
+    // target columns qualified: the month rows are summed from rows of the same table
+    const addOnDuplicate = `ON DUPLICATE KEY UPDATE ${r.measures.map((m) => `${r.table}.${m} = ${r.table}.${m} + VALUES(${m})`).join(', ')}`;
     const moveIntoMonth = (sign: '' | '-') => em.query(
-      `${into} SELECT company_id, node_kind, node_id, 'M', ?, ${dims}, ${r.measures.map((m) => `${sign}${m}`).join(', ')}
-         FROM ${r.table} WHERE company_id = ? AND period = 'D' AND day = ? ${addOnDuplicate}`,
+      `${into} SELECT src.company_id, src.node_kind, src.node_id, 'M', ?, ${r.dims.map((d) => `src.${d}`).join(', ')}, ${r.measures.map((m) => `${sign}src.${m}`).join(', ')}
+         FROM ${r.table} src WHERE src.company_id = ? AND src.period = 'D' AND src.day = ? ${addOnDuplicate}`,
       [month, w.companyId, w.day],
     );
 
@@ -161,7 +161,8 @@ export class RollupsService {
       [w.companyId, w.day, ...base.params],
     );
     const into = `INSERT INTO rpt_farmer_year (company_id, node_kind, node_id, year, farmer_id, hardship, ${s}, ${a})`;
-    const onDup = `ON DUPLICATE KEY UPDATE ${s} = ${s} | VALUES(${s}), ${a} = ${a} | VALUES(${a}), hardship = VALUES(hardship)`;
+    const y = 'rpt_farmer_year';
+    const onDup = `ON DUPLICATE KEY UPDATE ${y}.${s} = ${y}.${s} | VALUES(${s}), ${y}.${a} = ${y}.${a} | VALUES(${a}), ${y}.hardship = VALUES(hardship)`;
     const bits = `CASE WHEN MAX(d.served) = 1 THEN CAST(${bit} AS UNSIGNED) ELSE CAST(0 AS UNSIGNED) END, CAST(${bit} AS UNSIGNED)`;
     await em.query(
       `${into} SELECT d.company_id, 'P', d.point_id, ?, d.farmer_id, MAX(d.hardship), ${bits}

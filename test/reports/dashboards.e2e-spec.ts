@@ -77,6 +77,12 @@ describe('Dashboards over daily roll-ups (e2e)', () => {
     const egg = (q: number) => ({ productId: products.egg.id, quantity: q, unit: '枚' });
     const jars = (q: number) => ({ productId: products.dfr.id, quantity: q, unit: '瓶' });
 
+    // agents and village collectives earn on purchases at QC and on consignment sales
+    const since = new Date(now - 30 * DAY_MS).toISOString();
+    await c.admin.post('/api/v1/commission-rules', { productId: products.egg.id, channel: 'PURCHASE', agentMode: 'PERCENT', agentBasisPoints: 300, collectiveBasisPoints: 100, effectiveFrom: since }).expect(201);
+    for (const channel of ['STORE', 'ONLINE', 'LIVESTREAM']) {
+      await c.admin.post('/api/v1/commission-rules', { productId: products.dfr.id, channel, agentMode: 'PER_UNIT', agentFenPerUnit: 20, unitSizeBase: 1, collectiveBasisPoints: 200, effectiveFrom: since }).expect(201);
+    }
     const fa1 = await bankFarmer(c.agentA, villageA.id, A, { hardship: true });
     const fa2 = await bankFarmer(c.agentA, villageA.id, A);
     const fa3 = await farmer(c.agentA, villageA.id, A);
@@ -238,11 +244,18 @@ describe('Dashboards over daily roll-ups (e2e)', () => {
     salesByDay: async (P: string[], from: string, to: string) => {
       const w = win(from, to);
       return (await q(
-        `SELECT DATE_FORMAT(s.sold_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, sl.channel_kind, SUM(a.quantity_base) AS u, SUM(a.revenue_fen) AS rev, SUM(a.farmer_amount_fen) AS f
-           FROM sale s JOIN sale_line sl ON sl.sale_id = s.id JOIN sale_allocation a ON a.sale_line_id = sl.id
-           JOIN consignment_line l ON l.id = a.consignment_line_id JOIN consignment c ON c.id = l.consignment_id
-          WHERE c.point_id IN (?) AND s.sold_at >= ? AND s.sold_at < ? GROUP BY day, sl.channel_kind`, [P, w.start, w.end]))
-        .map((r) => ({ day: r.day, channelKind: r.channel_kind, unitsBase: num(r.u), revenueFen: num(r.rev), farmerFen: num(r.f) }));
+        `SELECT day, channel_kind, SUM(u) AS u, SUM(rev) AS rev, SUM(f) AS f, SUM(ru) AS ru FROM (
+           SELECT DATE_FORMAT(s.sold_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, sl.channel_kind, a.quantity_base AS u, a.revenue_fen AS rev, a.farmer_amount_fen AS f, 0 AS ru
+             FROM sale s JOIN sale_line sl ON sl.sale_id = s.id JOIN sale_allocation a ON a.sale_line_id = sl.id
+             JOIN consignment_line l ON l.id = a.consignment_line_id JOIN consignment c ON c.id = l.consignment_id
+            WHERE c.point_id IN (?) AND s.sold_at >= ? AND s.sold_at < ?
+           UNION ALL
+           SELECT DATE_FORMAT(r.created_at + INTERVAL 8 HOUR, '%Y-%m-%d'), sl.channel_kind, 0, 0, 0, ra.quantity_base
+             FROM sale_refund r JOIN sale_line sl ON sl.id = r.sale_line_id JOIN refund_allocation ra ON ra.refund_id = r.id JOIN sale_allocation a ON a.id = ra.allocation_id
+             JOIN consignment_line l ON l.id = a.consignment_line_id JOIN consignment c ON c.id = l.consignment_id
+            WHERE c.point_id IN (?) AND r.created_at >= ? AND r.created_at < ?) x
+          GROUP BY day, channel_kind`, [P, w.start, w.end, P, w.start, w.end]))
+        .map((r) => ({ day: r.day, channelKind: r.channel_kind, unitsBase: num(r.u), revenueFen: num(r.rev), farmerFen: num(r.f), refundedUnitsBase: num(r.ru) }));
     },
     earnings: async (P: string[], from: string, to: string) => {
       const w = win(from, to);
