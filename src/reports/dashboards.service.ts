@@ -13,7 +13,7 @@ import {
   DASHBOARD_COLUMNS, DASHBOARD_TITLES, DashboardColumn, DashboardName, DashboardRow,
 } from './dashboard-columns';
 import { DashboardQueryDto, DashboardScope } from './dto/dashboard-query.dto';
-import { dayIndexInYear, daysBetween, isValidDay, monthStart, splitRange } from './report-days';
+import { dayIndexInYear, daysBetween, isValidDay, monthStart, rangePlan } from './report-days';
 import { BITMAP_WORDS } from './rollups.service';
 
 /** What a dashboard is computed for: a point, a region (with everything under it) or the company. */
@@ -138,24 +138,34 @@ export class DashboardsService {
     return { sql: `${alias}.company_id = ? AND ${alias}.node_kind = ? AND ${alias}.node_id = ?`, params: [s.companyId, s.nodeKind, s.nodeId] };
   }
 
-  /** Month rows for whole months, day rows for the edges. */
-  private range(from: string, to: string, alias = 't'): Sql {
-    const { months, dayRanges } = splitRange(from, to);
+  /**
+   * The rows of [from, to] (see rangePlan) and the sign of each: +1, or −1 for the day rows taken
+   * out of a month row. Days are validated 'YYYY-MM-DD' strings, written into the SQL as literals.
+   */
+  private range(from: string, to: string, alias = 't', dayColumn = 'day'): { where: string; sign: string } {
+    const { months, plusDays, minusDays } = rangePlan(from, to);
+    const day = `${alias}.${dayColumn}`;
+    const lit = (d: string) => { if (!isValidDay(d)) throw new Error(`not a day: ${d}`); return `'${d}'`; };
+    const between = (ranges: Array<[string, string]>) => ranges.map(([a, b]) => `${day} BETWEEN ${lit(a)} AND ${lit(b)}`).join(' OR ');
     const parts: string[] = [];
-    const params: unknown[] = [];
-    if (months.length) { parts.push(`(${alias}.period = 'M' AND ${alias}.day IN (?))`); params.push(months); }
-    for (const [a, b] of dayRanges) { parts.push(`(${alias}.period = 'D' AND ${alias}.day BETWEEN ? AND ?)`); params.push(a, b); }
-    return { sql: `(${parts.join(' OR ')})`, params };
+    if (months.length) parts.push(`(${alias}.period = 'M' AND ${day} IN (${months.map(lit).join(', ')}))`);
+    const days = [...plusDays, ...minusDays];
+    if (days.length) parts.push(`(${alias}.period = 'D' AND (${between(days)}))`);
+    const sign = minusDays.length ? `(CASE WHEN ${alias}.period = 'D' AND (${between(minusDays)}) THEN -1 ELSE 1 END)` : '1';
+    return { where: `(${parts.join(' OR ')})`, sign };
   }
 
   private async sumRows(table: string, s: ResolvedScope, from: string, to: string, dims: string[], measures: string[]): Promise<Raw[]> {
     const node = this.node(s);
     const range = this.range(from, to);
     const groupBy = dims.length ? `GROUP BY ${dims.map((d) => `t.${d}`).join(', ')}` : '';
+    const sum = (m: string) => (range.sign === '1' ? `SUM(t.${m})` : `SUM(t.${m} * ${range.sign})`);
+    // a dimension whose every figure nets to zero over the range (only on subtracted days) is no row
     return this.dataSource.query(
-      `SELECT ${[...dims.map((d) => `t.${d}`), ...measures.map((m) => `SUM(t.${m}) AS ${m}`)].join(', ')}
-         FROM ${table} t WHERE ${node.sql} AND ${range.sql} ${groupBy}`,
-      [...node.params, ...range.params],
+      `SELECT ${[...dims.map((d) => `t.${d}`), ...measures.map((m) => `${sum(m)} AS ${m}`)].join(', ')}
+         FROM ${table} t WHERE ${node.sql} AND ${range.where} ${groupBy}
+       HAVING ${measures.map((m) => `${sum(m)} <> 0`).join(' OR ')}`,
+      node.params,
     );
   }
 
@@ -236,13 +246,19 @@ export class DashboardsService {
     const served = `(${conds.served.join(' OR ')})`;
     const active = `(${conds.active.join(' OR ')})`;
     const node = this.node(s, 'y');
+    // one row per (node, year, farmer): within one year a plain SUM counts farmers; across years a
+    // farmer may have a row in each, so rows are first folded per farmer
+    const flags = `${served} AS s, ${active} AS a, (y.hardship = 1 AND ${served}) AS hs, (y.hardship = 1 AND ${active}) AS ha`;
     const [c] = await this.dataSource.query(
-      `SELECT COUNT(DISTINCT CASE WHEN ${served} THEN y.farmer_id END) AS served,
-              COUNT(DISTINCT CASE WHEN ${active} THEN y.farmer_id END) AS active,
-              COUNT(DISTINCT CASE WHEN y.hardship = 1 AND ${served} THEN y.farmer_id END) AS hardship_served,
-              COUNT(DISTINCT CASE WHEN y.hardship = 1 AND ${active} THEN y.farmer_id END) AS hardship_active
-         FROM rpt_farmer_year y WHERE ${node.sql} AND y.year IN (?)`,
-      [...node.params, years],
+      years.length === 1
+        ? `SELECT SUM(${served}) AS served, SUM(${active}) AS active, SUM(y.hardship = 1 AND ${served}) AS hardship_served,
+                  SUM(y.hardship = 1 AND ${active}) AS hardship_active
+             FROM rpt_farmer_year y WHERE ${node.sql} AND y.year = ${years[0]}`
+        : `SELECT SUM(x.s) AS served, SUM(x.a) AS active, SUM(x.hs) AS hardship_served, SUM(x.ha) AS hardship_active FROM (
+             SELECT MAX(f.s) AS s, MAX(f.a) AS a, MAX(f.hs) AS hs, MAX(f.ha) AS ha FROM (
+               SELECT y.farmer_id, ${flags} FROM rpt_farmer_year y WHERE ${node.sql} AND y.year IN (${years.join(', ')})) f
+             GROUP BY f.farmer_id) x`,
+      node.params,
     ) as Raw[];
     const income = await this.sumRows('rpt_earnings', s, from, to, ['hardship'], ['earned_fen']);
     const incomeOf = (hardship: boolean) => income.filter((r) => !hardship || n(r.hardship) === 1).reduce((sum, r) => sum + n(r.earned_fen), 0);
@@ -398,15 +414,13 @@ export class DashboardsService {
     } else {
       const regionIds = s.nodeKind === 'R' ? [s.nodeId] : await this.companyRootRegions(s.companyId);
       if (!regionIds.length) return [];
-      const { months, dayRanges } = splitRange(from, to);
-      const parts: string[] = [];
-      const params: unknown[] = [];
-      if (months.length) { parts.push(`(d.period = 'M' AND d.period_start IN (?))`); params.push(months); }
-      for (const [a, b] of dayRanges) { parts.push(`(d.period = 'D' AND d.period_start BETWEEN ? AND ?)`); params.push(a, b); }
+      const range = this.range(from, to, 'd', 'period_start');
+      const signed = (m: string) => (range.sign === '1' ? `SUM(d.${m})` : `SUM(d.${m} * ${range.sign})`);
       rows = await this.dataSource.query(
-        `SELECT ${measures} FROM parcel_region_count d WHERE d.company_id = ? AND d.region_id IN (?) AND (${parts.join(' OR ')})
+        `SELECT d.carrier_id, d.direction, ${['received', 'collected', 'returned', 'sent'].map((m) => `${signed(m)} AS ${m}`).join(', ')}
+           FROM parcel_region_count d WHERE d.company_id = ? AND d.region_id IN (?) AND ${range.where}
           GROUP BY d.carrier_id, d.direction`,
-        [s.companyId, regionIds, ...params],
+        [s.companyId, regionIds],
       );
     }
     const carriers = new Map<string, { code: string; name: string }>();
@@ -434,13 +448,13 @@ export class DashboardsService {
     const range = this.range(from, to);
     const rows = await this.dataSource.query(
       `SELECT x.region_id, r.name, x.earned, x.hardship_earned FROM (
-         SELECT cp.region_id, SUM(t.earned_fen) AS earned, SUM(CASE WHEN t.hardship = 1 THEN t.earned_fen ELSE 0 END) AS hardship_earned
+         SELECT cp.region_id, SUM(t.earned_fen * ${range.sign}) AS earned, SUM(CASE WHEN t.hardship = 1 THEN t.earned_fen * ${range.sign} ELSE 0 END) AS hardship_earned
            FROM rpt_earnings t JOIN commerce_point cp ON cp.id = t.node_id
-          WHERE t.company_id = ? AND t.node_kind = 'P' AND t.node_id IN (${points.sql}) AND ${range.sql}
-          GROUP BY cp.region_id) x
+          WHERE t.company_id = ? AND t.node_kind = 'P' AND t.node_id IN (${points.sql}) AND ${range.where}
+          GROUP BY cp.region_id HAVING earned <> 0) x
          JOIN region r ON r.id = x.region_id
         ORDER BY x.earned DESC, x.region_id LIMIT ?`,
-      [s.companyId, ...points.params, ...range.params, limit],
+      [s.companyId, ...points.params, limit],
     ) as Raw[];
     return rows.map((r, i) => ({
       rank: i + 1, villageId: String(r.region_id), villageName: String(r.name), earnedFen: n(r.earned), hardshipEarnedFen: n(r.hardship_earned),

@@ -1,18 +1,20 @@
-import { addDays, dayIndexInYear, daysBetween, isValidDay, monthEnd, splitRange } from './report-days';
+import { addDays, dayIndexInYear, daysBetween, isValidDay, monthEnd, rangePlan } from './report-days';
 import { yearMasks } from './dashboards.service';
 
 describe('report days', () => {
-  describe(splitRange.name, () => {
-    it('should read whole months from month rows and only the edges from day rows', () => {
-      expect(splitRange('2025-12-02', '2026-12-01')).toEqual({
-        months: ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01'],
-        dayRanges: [['2025-12-02', '2025-12-31'], ['2026-12-01', '2026-12-01']],
+  describe(rangePlan.name, () => {
+    it('should read whole months from month rows, a mostly covered month as its row minus the days outside, and short edges as days', () => {
+      expect(rangePlan('2025-12-02', '2026-12-01')).toEqual({
+        months: ['2025-12-01', '2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01'],
+        plusDays: [['2026-12-01', '2026-12-01']],
+        minusDays: [['2025-12-01', '2025-12-01']],
       });
+      expect(rangePlan('2026-03-05', '2026-03-28')).toEqual({ months: ['2026-03-01'], plusDays: [], minusDays: [['2026-03-01', '2026-03-04'], ['2026-03-29', '2026-03-31']] });
     });
 
     it('should take a whole month when the range covers it exactly, and days within one month', () => {
-      expect(splitRange('2026-02-01', '2026-02-28')).toEqual({ months: ['2026-02-01'], dayRanges: [] });
-      expect(splitRange('2026-02-03', '2026-02-10')).toEqual({ months: [], dayRanges: [['2026-02-03', '2026-02-10']] });
+      expect(rangePlan('2026-02-01', '2026-02-28')).toEqual({ months: ['2026-02-01'], plusDays: [], minusDays: [] });
+      expect(rangePlan('2026-02-03', '2026-02-10')).toEqual({ months: [], plusDays: [['2026-02-03', '2026-02-10']], minusDays: [] });
     });
   });
 

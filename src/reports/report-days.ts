@@ -23,21 +23,32 @@ export const dayIndexInYear = (day: string): number => Math.round((toMs(day) - t
 export const isValidDay = (day: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(day) && toDay(toMs(day)) === day;
 
 /**
- * [from, to] as whole months (read from month rows) plus the days at either edge (day rows), so a
- * range costs about one row per month instead of one per day.
+ * How to read [from, to] from day and month rows with the fewest rows: whole months from month rows;
+ * a partial month either from its day rows (`plusDays`), or — when more than half of it is covered —
+ * as its month row minus the day rows outside the range (`minusDays`). Every measure is a sum, so a
+ * year costs about 12 month rows and a few days instead of 365 day rows.
  */
-export function splitRange(from: string, to: string): { months: string[]; dayRanges: Array<[string, string]> } {
+export function rangePlan(from: string, to: string): { months: string[]; plusDays: Array<[string, string]>; minusDays: Array<[string, string]> } {
   const months: string[] = [];
-  const dayRanges: Array<[string, string]> = [];
+  const plusDays: Array<[string, string]> = [];
+  const minusDays: Array<[string, string]> = [];
   let cursor = from;
   while (cursor <= to) {
-    const end = monthEnd(cursor);
-    if (cursor === monthStart(cursor) && end <= to) {
-      months.push(cursor);
+    const first = monthStart(cursor);
+    const last = monthEnd(cursor);
+    const segEnd = last < to ? last : to;
+    const covered = daysBetween(cursor, segEnd);
+    const length = daysBetween(first, last);
+    if (covered === length) {
+      months.push(first);
+    } else if (length - covered < covered) {
+      months.push(first);
+      if (cursor > first) minusDays.push([first, addDays(cursor, -1)]);
+      if (segEnd < last) minusDays.push([addDays(segEnd, 1), last]);
     } else {
-      dayRanges.push([cursor, end < to ? end : to]);
+      plusDays.push([cursor, segEnd]);
     }
-    cursor = addDays(end, 1);
+    cursor = addDays(last, 1);
   }
-  return { months, dayRanges };
+  return { months, plusDays, minusDays };
 }
