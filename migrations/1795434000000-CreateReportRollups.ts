@@ -51,11 +51,12 @@ export class CreateReportRollups1795434000000 implements MigrationInterface {
         hardship tinyint NOT NULL DEFAULT 0, served tinyint NOT NULL DEFAULT 0, active tinyint NOT NULL DEFAULT 0,
         PRIMARY KEY (company_id, day, point_id, farmer_id)) ENGINE=InnoDB`,
     );
+    // a node's rows in farmer order: a range over two years folds each farmer's rows without sorting
     const words = WORDS.map((w) => `served_w${w} bigint UNSIGNED NOT NULL DEFAULT 0, active_w${w} bigint UNSIGNED NOT NULL DEFAULT 0`).join(', ');
     await queryRunner.query(
       `CREATE TABLE \`rpt_farmer_year\` (company_id bigint UNSIGNED NOT NULL, node_kind char(1) NOT NULL, node_id bigint UNSIGNED NOT NULL,
         year smallint UNSIGNED NOT NULL, farmer_id bigint UNSIGNED NOT NULL, hardship tinyint NOT NULL DEFAULT 0, ${words},
-        PRIMARY KEY (company_id, node_kind, node_id, year, farmer_id),
+        PRIMARY KEY (company_id, node_kind, node_id, farmer_id, year),
         INDEX idx_rpt_farmer_year_farmer (company_id, year, farmer_id)) ENGINE=InnoDB`,
     );
     await queryRunner.query(

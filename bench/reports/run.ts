@@ -296,6 +296,24 @@ async function main(): Promise<void> {
       log(`  ${name} (${range}): p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, ${rows} rows`);
     }
   }
+  // the cross-year farmer count (rows folded per farmer) against COUNT(DISTINCT) of the same bitmaps
+  const { yearMasks } = await import('../../src/reports/dashboards.service');
+  const [yFrom, , yTo] = [ranges[0][1], null, ranges[0][2]];
+  const cond = (kind: string) => [Number(yFrom.slice(0, 4)), Number(yTo.slice(0, 4))].filter((y, i, a) => a.indexOf(y) === i).map((y) => {
+    const first = yFrom > `${y}-01-01` ? yFrom : `${y}-01-01`;
+    const last = yTo < `${y}-12-31` ? yTo : `${y}-12-31`;
+    const idx = (d: string) => Math.round((Date.parse(`${d}T00:00:00Z`) - Date.parse(`${y}-01-01T00:00:00Z`)) / DAY_MS);
+    const terms = yearMasks(idx(first), idx(last)).map((m, w) => (m === 0n ? null : `(${kind}_w${w} & CAST(${m} AS UNSIGNED))`)).filter(Boolean);
+    return `(year = ${y} AND (${terms.join(' | ')}) <> 0)`;
+  }).join(' OR ');
+  const [[direct]] = await conn.query(
+    `SELECT COUNT(DISTINCT CASE WHEN ${cond('served')} THEN farmer_id END) AS served, COUNT(DISTINCT CASE WHEN ${cond('active')} THEN farmer_id END) AS active
+       FROM rpt_farmer_year WHERE company_id = ? AND node_kind = 'R' AND node_id = ?`, [seeded.companyId, seeded.cityId]) as unknown as [[{ served: string; active: string }]];
+  const viaService = (await dashboards.run('farmers', admin, { scope: DashboardScope.REGION, regionId: seeded.cityId, from: yFrom, to: yTo })).rows[0];
+  if (Number(direct.served) !== viaService.farmersServed || Number(direct.active) !== viaService.activeHouseholds) {
+    throw new Error(`farmer counts differ: service ${JSON.stringify(viaService)} vs COUNT(DISTINCT) ${JSON.stringify(direct)}`);
+  }
+  log(`farmers over ${yFrom}..${yTo}: ${viaService.farmersServed} served, ${viaService.activeHouseholds} active (= COUNT(DISTINCT) over the bitmaps)`);
   await app.close();
 
   const [[size]] = await conn.query(`SELECT (SELECT COUNT(*) FROM rpt_intake) + (SELECT COUNT(*) FROM rpt_qc) + (SELECT COUNT(*) FROM rpt_qc_reject) + (SELECT COUNT(*) FROM rpt_transit_loss)

@@ -246,18 +246,16 @@ export class DashboardsService {
     const served = `(${conds.served.join(' OR ')})`;
     const active = `(${conds.active.join(' OR ')})`;
     const node = this.node(s, 'y');
-    // one row per (node, year, farmer): within one year a plain SUM counts farmers; across years a
-    // farmer may have a row in each, so rows are first folded per farmer
-    const flags = `${served} AS s, ${active} AS a, (y.hardship = 1 AND ${served}) AS hs, (y.hardship = 1 AND ${active}) AS ha`;
+    // one row per (node, farmer, year): within one year a plain SUM counts farmers; across years a
+    // farmer may have a row in each, so a node's rows (in farmer order) are first folded per farmer
     const [c] = await this.dataSource.query(
       years.length === 1
         ? `SELECT SUM(${served}) AS served, SUM(${active}) AS active, SUM(y.hardship = 1 AND ${served}) AS hardship_served,
                   SUM(y.hardship = 1 AND ${active}) AS hardship_active
              FROM rpt_farmer_year y WHERE ${node.sql} AND y.year = ${years[0]}`
         : `SELECT SUM(x.s) AS served, SUM(x.a) AS active, SUM(x.hs) AS hardship_served, SUM(x.ha) AS hardship_active FROM (
-             SELECT MAX(f.s) AS s, MAX(f.a) AS a, MAX(f.hs) AS hs, MAX(f.ha) AS ha FROM (
-               SELECT y.farmer_id, ${flags} FROM rpt_farmer_year y WHERE ${node.sql} AND y.year IN (${years.join(', ')})) f
-             GROUP BY f.farmer_id) x`,
+             SELECT y.farmer_id, MAX(${served}) AS s, MAX(${active}) AS a, MAX(y.hardship = 1 AND ${served}) AS hs, MAX(y.hardship = 1 AND ${active}) AS ha
+               FROM rpt_farmer_year y WHERE ${node.sql} AND y.year IN (${years.join(', ')}) GROUP BY y.farmer_id) x`,
       node.params,
     ) as Raw[];
     const income = await this.sumRows('rpt_earnings', s, from, to, ['hardship'], ['earned_fen']);
@@ -415,7 +413,8 @@ export class DashboardsService {
       const regionIds = s.nodeKind === 'R' ? [s.nodeId] : await this.companyRootRegions(s.companyId);
       if (!regionIds.length) return [];
       const range = this.range(from, to, 'd', 'period_start');
-      const signed = (m: string) => (range.sign === '1' ? `SUM(d.${m})` : `SUM(d.${m} * ${range.sign})`);
+      // the parcel counters are unsigned: signed before a day is taken out of its month
+      const signed = (m: string) => (range.sign === '1' ? `SUM(d.${m})` : `SUM(CAST(d.${m} AS SIGNED) * ${range.sign})`);
       rows = await this.dataSource.query(
         `SELECT d.carrier_id, d.direction, ${['received', 'collected', 'returned', 'sent'].map((m) => `${signed(m)} AS ${m}`).join(', ')}
            FROM parcel_region_count d WHERE d.company_id = ? AND d.region_id IN (?) AND ${range.where}
@@ -442,15 +441,17 @@ export class DashboardsService {
 
   /** Top regions (villages) by farmer income earned through their points. */
   async topVillages(s: ResolvedScope, from: string, to: string, limit: number): Promise<DashboardRow[]> {
-    const points = s.nodeKind === 'P' ? { sql: '?', params: [s.nodeId] }
-      : s.nodeKind === 'R' ? { sql: 'SELECT id FROM commerce_point WHERE company_id = ? AND region_path LIKE ?', params: [s.companyId, `${s.regionPath}%`] }
-        : { sql: 'SELECT id FROM commerce_point WHERE company_id = ?', params: [s.companyId] };
+    // driven from the points of the scope (indexed by company and region path), each point's rows
+    // read by primary key: about (months + days) rows per point
+    const points = s.nodeKind === 'P' ? { sql: 'cp.id = ?', params: [s.nodeId] }
+      : s.nodeKind === 'R' ? { sql: 'cp.company_id = ? AND cp.region_path LIKE ?', params: [s.companyId, `${s.regionPath}%`] }
+        : { sql: 'cp.company_id = ?', params: [s.companyId] };
     const range = this.range(from, to);
     const rows = await this.dataSource.query(
       `SELECT x.region_id, r.name, x.earned, x.hardship_earned FROM (
          SELECT cp.region_id, SUM(t.earned_fen * ${range.sign}) AS earned, SUM(CASE WHEN t.hardship = 1 THEN t.earned_fen * ${range.sign} ELSE 0 END) AS hardship_earned
-           FROM rpt_earnings t JOIN commerce_point cp ON cp.id = t.node_id
-          WHERE t.company_id = ? AND t.node_kind = 'P' AND t.node_id IN (${points.sql}) AND ${range.where}
+           FROM commerce_point cp STRAIGHT_JOIN rpt_earnings t ON t.company_id = ? AND t.node_kind = 'P' AND t.node_id = cp.id
+          WHERE ${points.sql} AND ${range.where}
           GROUP BY cp.region_id HAVING earned <> 0) x
          JOIN region r ON r.id = x.region_id
         ORDER BY x.earned DESC, x.region_id LIMIT ?`,
