@@ -24,6 +24,8 @@ const SUM_TABLES: Array<{ table: string; dims: Array<[string, string]>; measures
     measures: ['earned_fen', 'adjustments_fen', 'balance_change_fen', 'settled_fen', 'statement_count', 'paid_fen', 'payout_count'],
   },
   { table: 'rpt_commission', dims: [['beneficiary_type', 'varchar(24)'], ['beneficiary_id', 'bigint UNSIGNED']], measures: ['amount_fen', 'entry_count'] },
+  // farmer income per village under every node: the top-villages ranking reads one node's rows
+  { table: 'rpt_village_income', dims: [['village_id', 'bigint UNSIGNED'], ['hardship', 'tinyint']], measures: ['earned_fen'] },
 ];
 
 const WORDS = [0, 1, 2, 3, 4, 5];

@@ -141,6 +141,10 @@ async function seed(conn: Connection, lastDay: string): Promise<Seeded> {
     }
     return out;
   });
+  await conn.query(
+    `INSERT INTO rpt_village_income (company_id, node_kind, node_id, period, day, village_id, hardship, earned_fen)
+     SELECT t.company_id, 'P', t.node_id, 'D', t.day, cp.region_id, t.hardship, t.earned_fen
+       FROM rpt_earnings t JOIN commerce_point cp ON cp.id = t.node_id WHERE t.company_id = ? AND t.node_kind = 'P' AND t.period = 'D'`, [companyId]);
   await pointRows('rpt_commission', ['beneficiary_type', 'beneficiary_id', 'amount_fen', 'entry_count'], 7, (r, pi) => (r() > 0.5 ? [] : [
     ['AGENT', String(agents[pi].id), int(r, 50, 3000), int(r, 1, 5)], ['VILLAGE_COLLECTIVE', points[pi].villageId, int(r, 20, 1000), int(r, 1, 5)],
   ]));
@@ -157,6 +161,7 @@ async function seed(conn: Connection, lastDay: string): Promise<Seeded> {
     ['rpt_sales', ['channel_kind'], ['allocation_count', 'units_base', 'revenue_fen', 'farmer_fen', 'commission_fen', 'refunded_units_base', 'refunded_farmer_fen']],
     ['rpt_earnings', ['hardship'], ['earned_fen', 'adjustments_fen', 'balance_change_fen', 'settled_fen', 'statement_count', 'paid_fen', 'payout_count']],
     ['rpt_commission', ['beneficiary_type', 'beneficiary_id'], ['amount_fen', 'entry_count']],
+    ['rpt_village_income', ['village_id', 'hardship'], ['earned_fen']],
   ];
   for (const [table, dims, measures] of tables) {
     const cols = `company_id, node_kind, node_id, period, day, ${[...dims, ...measures].join(', ')}`;
@@ -317,7 +322,7 @@ async function main(): Promise<void> {
   await app.close();
 
   const [[size]] = await conn.query(`SELECT (SELECT COUNT(*) FROM rpt_intake) + (SELECT COUNT(*) FROM rpt_qc) + (SELECT COUNT(*) FROM rpt_qc_reject) + (SELECT COUNT(*) FROM rpt_transit_loss)
-    + (SELECT COUNT(*) FROM rpt_sales) + (SELECT COUNT(*) FROM rpt_earnings) + (SELECT COUNT(*) FROM rpt_commission) AS sums, (SELECT COUNT(*) FROM rpt_farmer_year) AS farmer_years,
+    + (SELECT COUNT(*) FROM rpt_sales) + (SELECT COUNT(*) FROM rpt_earnings) + (SELECT COUNT(*) FROM rpt_commission) + (SELECT COUNT(*) FROM rpt_village_income) AS sums, (SELECT COUNT(*) FROM rpt_farmer_year) AS farmer_years,
     (SELECT COUNT(*) FROM parcel_daily_count) + (SELECT COUNT(*) FROM parcel_region_count) AS parcels`) as unknown as [[Record<string, string>]];
   process.stdout.write(`\ncity of ${POINTS} points, ${DAYS} days to ${to}; roll-up rows: ${Number(size.sums).toLocaleString()} sums, ${Number(size.farmer_years).toLocaleString()} farmer-years, ${Number(size.parcels).toLocaleString()} parcel counters\n`);
   process.stdout.write(`bare floor (SELECT 1 round trip): p50 ${pct(bare, 50).toFixed(2)} ms, p99 ${pct(bare, 99).toFixed(2)} ms; ${ITERATIONS} timed calls each after 3 warm-ups\n\n`);

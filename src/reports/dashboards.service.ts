@@ -439,27 +439,26 @@ export class DashboardsService {
     })).sort((a, b) => a.carrierCode.localeCompare(b.carrierCode));
   }
 
-  /** Top regions (villages) by farmer income earned through their points. */
+  /**
+   * Top villages (the points' regions) by farmer income: one node's rows of the per-village roll-up,
+   * about (months + days) × villages under the scope.
+   */
   async topVillages(s: ResolvedScope, from: string, to: string, limit: number): Promise<DashboardRow[]> {
-    // driven from the points of the scope (indexed by company and region path), each point's rows
-    // read by primary key: about (months + days) rows per point
-    const points = s.nodeKind === 'P' ? { sql: 'cp.id = ?', params: [s.nodeId] }
-      : s.nodeKind === 'R' ? { sql: 'cp.company_id = ? AND cp.region_path LIKE ?', params: [s.companyId, `${s.regionPath}%`] }
-        : { sql: 'cp.company_id = ?', params: [s.companyId] };
-    const range = this.range(from, to);
-    const rows = await this.dataSource.query(
-      `SELECT x.region_id, r.name, x.earned, x.hardship_earned FROM (
-         SELECT cp.region_id, SUM(t.earned_fen * ${range.sign}) AS earned, SUM(CASE WHEN t.hardship = 1 THEN t.earned_fen * ${range.sign} ELSE 0 END) AS hardship_earned
-           FROM commerce_point cp STRAIGHT_JOIN rpt_earnings t ON t.company_id = ? AND t.node_kind = 'P' AND t.node_id = cp.id
-          WHERE ${points.sql} AND ${range.where}
-          GROUP BY cp.region_id HAVING earned <> 0) x
-         JOIN region r ON r.id = x.region_id
-        ORDER BY x.earned DESC, x.region_id LIMIT ?`,
-      [s.companyId, ...points.params, limit],
-    ) as Raw[];
-    return rows.map((r, i) => ({
-      rank: i + 1, villageId: String(r.region_id), villageName: String(r.name), earnedFen: n(r.earned), hardshipEarnedFen: n(r.hardship_earned),
-    }));
+    const rows = await this.sumRows('rpt_village_income', s, from, to, ['village_id', 'hardship'], ['earned_fen']);
+    const byVillage = new Map<string, { earned: number; hardship: number }>();
+    for (const r of rows) {
+      const e = byVillage.get(String(r.village_id)) ?? { earned: 0, hardship: 0 };
+      e.earned += n(r.earned_fen);
+      if (n(r.hardship) === 1) e.hardship += n(r.earned_fen);
+      byVillage.set(String(r.village_id), e);
+    }
+    const top = [...byVillage.entries()].filter(([, e]) => e.earned !== 0)
+      .sort(([a, x], [b, y]) => y.earned - x.earned || (BigInt(a) < BigInt(b) ? -1 : 1)).slice(0, limit);
+    const names = new Map<string, string>();
+    if (top.length) {
+      for (const r of await this.dataSource.query('SELECT id, name FROM region WHERE id IN (?)', [top.map(([id]) => id)]) as Raw[]) names.set(String(r.id), String(r.name));
+    }
+    return top.map(([id, e], i) => ({ rank: i + 1, villageId: id, villageName: names.get(id) ?? null, earnedFen: e.earned, hardshipEarnedFen: e.hardship }));
   }
 
   /** The top regions of the company's points (usually one province): the company's parcel totals. */

@@ -12,7 +12,8 @@
  * - earnings: the day a ledger entry was posted (`created_at`, immutable), statements the day they
  *   were created, payouts the day they were paid; the point is the entry's point, else the farmer's
  *   usual point (payouts carry their statement's point);
- * - commissions: the day posted, at the entry's point (entries without a point are not counted).
+ * - commissions: the day posted, at the entry's point (entries without a point are not counted);
+ * - village income: EARNING entries as in earnings, under the village (region) of the point.
  */
 export type DayWindow = { companyId: string; day: string; start: Date; end: Date };
 
@@ -142,6 +143,19 @@ export const SUM_ROLLUPS: SumRollup[] = [
                AND e.point_id IS NOT NULL
                AND ((a.owner_type = 'AGENT' AND a.account_type = 'COMMISSION_PAYABLE') OR (a.owner_type = 'VILLAGE_COLLECTIVE' AND a.account_type = 'COLLECTIVE_PAYABLE'))
              GROUP BY e.point_id, a.owner_type, a.owner_id`,
+      params: [w.companyId, w.start, w.end],
+    }),
+  },
+  {
+    table: 'rpt_village_income',
+    dims: ['village_id', 'hardship'],
+    measures: ['earned_fen'],
+    base: (w) => ({
+      sql: `SELECT cp.id AS point_id, cp.region_id AS village_id, f.hardship, SUM(e.amount_fen) AS earned_fen
+              FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id JOIN farmer f ON f.id = a.owner_id
+              JOIN commerce_point cp ON cp.id = COALESCE(e.point_id, f.usual_point_id)
+             WHERE e.company_id = ? AND e.kind = 'EARNING' AND e.created_at >= ? AND e.created_at < ? AND ${FARMER_PAYABLE}
+             GROUP BY cp.id, cp.region_id, f.hardship`,
       params: [w.companyId, w.start, w.end],
     }),
   },

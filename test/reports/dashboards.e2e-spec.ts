@@ -349,7 +349,7 @@ describe('Dashboards over daily roll-ups (e2e)', () => {
 
   const snapshot = async () => {
     const out: Record<string, Row[]> = {};
-    for (const table of ['rpt_intake', 'rpt_qc', 'rpt_qc_reject', 'rpt_transit_loss', 'rpt_sales', 'rpt_earnings', 'rpt_commission']) {
+    for (const table of ['rpt_intake', 'rpt_qc', 'rpt_qc_reject', 'rpt_transit_loss', 'rpt_sales', 'rpt_earnings', 'rpt_commission', 'rpt_village_income']) {
       out[table] = await q(`SELECT * FROM ${table} WHERE company_id = ? ORDER BY node_kind, node_id, period, day`, [org.company.id]);
       out[table] = byKey(out[table], (r) => JSON.stringify(r));
     }
