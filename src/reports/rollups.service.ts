@@ -10,6 +10,24 @@ import { DayWindow, farmerDayBase, SUM_ROLLUPS, SumRollup } from './rollup-table
 export type RebuildResult = { companyId: string; from: string; to: string; days: number; durationMs: number };
 
 const ALL_ONES = (1n << 64n) - 1n;
+const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/**
+ * READ COMMITTED: the `INSERT … SELECT` from the base tables then reads them as a consistent snapshot
+ * without the shared locks REPEATABLE READ would take on every source row, so a roll-up of today never
+ * holds up the counter's writes. Retried on deadlock like `inTransaction`.
+ */
+async function readCommittedTransaction(dataSource: DataSource, work: (em: EntityManager) => Promise<void>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction('READ COMMITTED', work);
+    } catch (err) {
+      const code = (err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
 export const BITMAP_WORDS = 6;
 
 /**
@@ -78,7 +96,7 @@ export class RollupsService {
     const { start, end } = businessDayRange(day);
     const w: DayWindow = { companyId, day, start, end };
     const started = Date.now();
-    await inTransaction(this.dataSource, async (em) => {
+    await readCommittedTransaction(this.dataSource, async (em) => {
       // One run per company and day at a time: the state row is the lock.
       await em.query('INSERT IGNORE INTO rpt_rollup_day (company_id, day) VALUES (?, ?)', [companyId, day]);
       await em.query('SELECT company_id FROM rpt_rollup_day WHERE company_id = ? AND day = ? FOR UPDATE', [companyId, day]);
