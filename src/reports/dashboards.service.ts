@@ -377,24 +377,26 @@ export class DashboardsService {
     }];
   }
 
-  /** Commissions credited to agents and village collectives, largest first. */
+  /** Commissions credited to agents and village collectives, largest first (names joined after the sums). */
   async commissions(s: ResolvedScope, from: string, to: string): Promise<DashboardRow[]> {
-    const rows = await this.sumRows('rpt_commission', s, from, to, ['beneficiary_type', 'beneficiary_id'], ['amount_fen', 'entry_count']);
-    const ids = (type: string) => [...new Set(rows.filter((r) => r.beneficiary_type === type).map((r) => String(r.beneficiary_id)))];
-    const names = new Map<string, string>();
-    const agents = ids('AGENT');
-    if (agents.length) {
-      for (const u of await this.dataSource.query('SELECT id, display_name FROM staff_user WHERE id IN (?)', [agents]) as Raw[]) names.set(`AGENT:${u.id}`, String(u.display_name));
-    }
-    const villages = ids('VILLAGE_COLLECTIVE');
-    if (villages.length) {
-      for (const v of await this.dataSource.query('SELECT id, name FROM region WHERE id IN (?)', [villages]) as Raw[]) names.set(`VILLAGE_COLLECTIVE:${v.id}`, `${String(v.name)}村集体`);
-    }
+    const node = this.node(s);
+    const range = this.range(from, to);
+    const sum = (m: string) => (range.sign === '1' ? `SUM(t.${m})` : `SUM(t.${m} * ${range.sign})`);
+    const rows = await this.dataSource.query(
+      `SELECT x.beneficiary_type, x.beneficiary_id, x.amount_fen, x.entry_count,
+              CASE WHEN x.beneficiary_type = 'AGENT' THEN u.display_name ELSE CONCAT(r.name, '村集体') END AS name
+         FROM (SELECT t.beneficiary_type, t.beneficiary_id, ${sum('amount_fen')} AS amount_fen, ${sum('entry_count')} AS entry_count
+                 FROM rpt_commission t WHERE ${node.sql} AND ${range.where}
+                GROUP BY t.beneficiary_type, t.beneficiary_id HAVING amount_fen <> 0 OR entry_count <> 0) x
+         LEFT JOIN staff_user u ON x.beneficiary_type = 'AGENT' AND u.id = x.beneficiary_id
+         LEFT JOIN region r ON x.beneficiary_type = 'VILLAGE_COLLECTIVE' AND r.id = x.beneficiary_id
+        ORDER BY x.amount_fen DESC, x.beneficiary_type, x.beneficiary_id`,
+      node.params,
+    ) as Raw[];
     return rows.map((r) => ({
       beneficiaryType: String(r.beneficiary_type), beneficiaryTypeName: BENEFICIARY_ZH[String(r.beneficiary_type)] ?? String(r.beneficiary_type),
-      beneficiaryId: String(r.beneficiary_id), beneficiaryName: names.get(`${String(r.beneficiary_type)}:${String(r.beneficiary_id)}`) ?? null,
-      amountFen: n(r.amount_fen), entryCount: n(r.entry_count),
-    })).sort((a, b) => b.amountFen - a.amountFen || a.beneficiaryId.localeCompare(b.beneficiaryId));
+      beneficiaryId: String(r.beneficiary_id), beneficiaryName: str(r.name), amountFen: n(r.amount_fen), entryCount: n(r.entry_count),
+    }));
   }
 
   /**
