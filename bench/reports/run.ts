@@ -1,5 +1,5 @@
 /**
- * Dashboards benchmark (ISSUE 9). Run: npm run bench:reports [-- --points 1500 --days 365 --iterations 40 --reseed]
+ * Dashboards benchmark (ISSUE 9). Run: npm run bench:reports [-- --points 1500 --days 365 --iterations 100 --reseed]
  *
  * Creates and migrates its own database (village_commerce_bench_reports) and seeds, with bare
  * multi-row INSERTs, a city: 10 counties × 10 townships × 15 villages, one commerce point each, and a
@@ -10,7 +10,7 @@
  * The seed is reused on later runs unless --reseed.
  *
  * It then times every dashboard through DashboardsService (as the controller calls it) for the city
- * over the last 365 days and over the last 30 days, after 3 warm-up calls, and prints p50 / p99 of
+ * over the last 365 days and over the last 30 days, (100 calls each) after 3 warm-up calls, and prints p50 / p99 of
  * each next to the bare floor measured in the same run (a `SELECT 1` round trip). Target: p99 < 200 ms.
  * Other work on the machine (test suites, other benchmarks) changes the figures.
  */
@@ -24,7 +24,7 @@ import { BENCH_SECRETS, bulkInsert, flag, hasFlag, insertId, log, openBenchDatab
 const POINTS_PER_TOWNSHIP = 15;
 const POINTS = flag('points', 1500);
 const DAYS = flag('days', 365);
-const ITERATIONS = flag('iterations', 40);
+const ITERATIONS = flag('iterations', 100);
 const FARMERS_PER_POINT = 30;
 const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_reports';
 const COMPANY_CODE = 'BENCHRPT';
