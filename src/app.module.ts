@@ -14,6 +14,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { ParcelsModule } from './parcels/parcels.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { QueueDashboardModule } from './queues/queue-dashboard.module';
+import { ReportsModule } from './reports/reports.module';
 import { SalesModule } from './sales/sales.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { UsersModule } from './users/users.module';
@@ -26,6 +27,7 @@ import { WarehouseModule } from './warehouse/warehouse.module';
 export const FEATURE_MODULES = [
   AuthModule, OrganizationModule, UsersModule, FarmersModule, CatalogModule, IntakeModule, ParcelsModule,
   BatchingModule, WarehouseModule, LedgerModule, SalesModule, OrderFarmingModule, SettlementModule, PayoutsModule, NotificationsModule, FarmerAppModule,
+  ReportsModule,
 ];
 
 /** The HTTP API. Queue processors and the timed-job scheduler live in WorkerModule. */

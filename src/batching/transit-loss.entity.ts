@@ -6,6 +6,7 @@ import { LossBearer, LossCause } from './batch-status';
 @Entity('transit_loss')
 @Index('idx_transit_loss_batch', ['batchId'])
 @Index('idx_transit_loss_line', ['consignmentLineId'])
+@Index('idx_transit_loss_created', ['createdAt'])
 export class TransitLossEntity {
   @IdColumn() id: string;
 

@@ -7,6 +7,7 @@ import { outboxConfig } from './outbox.config';
 import { parcelsConfig } from './parcels.config';
 import { payoutsConfig } from './payouts.config';
 import { redisConfig } from './redis.config';
+import { reportsConfig } from './reports.config';
 import { settlementConfig } from './settlement.config';
 import { smsConfig } from './sms.config';
 import { unsoldConfig } from './unsold.config';
@@ -15,7 +16,7 @@ import { warehouseConfig } from './warehouse.config';
 /** Every config namespace; loaded by ConfigModule in both the API and the worker. */
 export const allConfigs = [
   appConfig, databaseConfig, redisConfig, authConfig, outboxConfig, cryptoConfig, intakeConfig, parcelsConfig, warehouseConfig,
-  settlementConfig, payoutsConfig, smsConfig, unsoldConfig,
+  settlementConfig, payoutsConfig, smsConfig, unsoldConfig, reportsConfig,
 ];
 
 export type { AppConfig } from './app.config';
@@ -27,6 +28,7 @@ export type { OutboxConfig } from './outbox.config';
 export type { ParcelsConfig } from './parcels.config';
 export type { PayoutsConfig } from './payouts.config';
 export type { RedisConfig } from './redis.config';
+export type { ReportsConfig } from './reports.config';
 export type { SettlementConfig } from './settlement.config';
 export type { SmsConfig, SmsProviderName } from './sms.config';
 export type { TransitLossBearer, WarehouseConfig } from './warehouse.config';

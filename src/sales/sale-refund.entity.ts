@@ -12,6 +12,7 @@ export enum RefundDisposition {
 @Entity('sale_refund')
 @Index('uq_sale_refund_client', ['clientId'], { unique: true })
 @Index('idx_sale_refund_line', ['saleLineId'])
+@Index('idx_sale_refund_company_created', ['companyId', 'createdAt'])
 export class SaleRefundEntity {
   @IdColumn() id: string;
 

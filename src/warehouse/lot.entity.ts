@@ -12,6 +12,7 @@ import { CreatedAtColumn, DateTimeColumn, IdColumn, RefColumn, UpdatedAtColumn }
 @Index('idx_lot_fefo', ['warehouseId', 'skuId', 'bestBefore'])
 @Index('idx_lot_best_before', ['bestBefore'])
 @Index('idx_lot_processing', ['processingId'])
+@Index('idx_lot_warehouse_stock', ['warehouseId', 'onHandPacks'])
 export class LotEntity {
   @IdColumn() id: string;
 
