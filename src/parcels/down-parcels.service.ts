@@ -129,6 +129,25 @@ export class DownParcelsService {
   }
 
   /**
+   * For notifications: a page of a manifest's parcels (see ManifestArrivedPayload), by id after
+   * `afterId`, with what each one's arrival SMS needs. A primary-key range filtered by manifest.
+   */
+  async manifestParcelsForNotice(
+    manifestId: string, firstParcelId: string, afterId: string | null, limit: number,
+  ): Promise<Array<{ id: string; carrierId: string; pickupCode: string; recipientPhone: string; recipientFarmerId: string | null; status: DownParcelStatus }>> {
+    const rows: Array<{ id: string; carrier_id: string; pickup_code: string; recipient_phone: string; recipient_farmer_id: string | null; status: DownParcelStatus }> =
+      await this.dataSource.query(
+        `SELECT id, carrier_id, pickup_code, recipient_phone, recipient_farmer_id, status FROM down_parcel
+          WHERE id >= ? AND id > ? AND manifest_id = ? ORDER BY id LIMIT ?`,
+        [firstParcelId, afterId ?? '0', manifestId, limit],
+      );
+    return rows.map((r) => ({
+      id: String(r.id), carrierId: String(r.carrier_id), pickupCode: r.pickup_code, recipientPhone: r.recipient_phone,
+      recipientFarmerId: r.recipient_farmer_id === null ? null : String(r.recipient_farmer_id), status: r.status,
+    }));
+  }
+
+  /**
    * A farmer's own down parcels (farmer app, SMS 快递): linked to the farmer, or addressed to the
    * farmer's phone at a point of the farmer's company. Newest first; `waitingOnly` for the shelf.
    */
