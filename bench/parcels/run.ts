@@ -133,6 +133,19 @@ async function seedCounters(conn: Connection, s: Seeded): Promise<void> {
   }
 }
 
+/** InnoDB's purge backlog (undo logs not yet purged, server-wide). */
+async function purgeBacklog(conn: Connection): Promise<number> {
+  const [[row]] = await conn.query(`SHOW GLOBAL STATUS LIKE 'Innodb_history_list_length'`) as unknown as [[{ Value: string }]];
+  return Number(row.Value);
+}
+
+/** Waits (at most 90 s) until the purge backlog is back to where it was; other databases' work on a shared server adds noise. */
+async function waitForPurge(conn: Connection, target: number): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < 90_000 && (await purgeBacklog(conn)) > target + 50) await new Promise((r) => setTimeout(r, 250));
+  return performance.now() - t0;
+}
+
 async function loadSeeded(conn: Connection): Promise<Seeded | null> {
   const [companies] = await conn.query(`SELECT id FROM company WHERE code = 'BENCH'`);
   const company = (companies as Array<{ id: string }>)[0];
@@ -197,10 +210,16 @@ async function main(): Promise<void> {
     'weight_g', 'pickup_code', 'open_pickup_code', 'status', 'source', 'arrived_at', 'registered_by_user_id'];
   log(`bare multi-row INSERT of ${MANIFEST_ROWS.toLocaleString()} rows …`);
   let t = performance.now();
+  const historyBefore = await purgeBacklog(conn);
   await bulkInsert(conn, 'down_parcel', bareColumns, bareRows);
   const bareMs = performance.now() - t;
   await conn.query(`DELETE FROM down_parcel WHERE point_id = ? AND pickup_code LIKE 'B-%'`, [manifestPoint]);
+  // The delete leaves 100 k delete-marked rows in every index; let InnoDB purge them before the
+  // service imports the same rows, so it writes into the table the bare INSERT had.
+  const purgeWaitMs = await waitForPurge(conn, historyBefore);
+  log(`  waited ${(purgeWaitMs / 1000).toFixed(1)} s for InnoDB to purge the bare rows`);
 
+  const [[{ lastEventId }]] = await conn.query('SELECT COALESCE(MAX(id), 0) AS lastEventId FROM outbox_event') as unknown as [[{ lastEventId: string }]];
   log(`manifest import of ${MANIFEST_ROWS.toLocaleString()} rows through ParcelManifestsService …`);
   t = performance.now();
   const imported = await app.get(ParcelManifestsService).import(admin, manifestPoint, csv, ManifestMode.ALL_OR_NOTHING);
@@ -258,7 +277,7 @@ async function main(): Promise<void> {
     '| measure | result | target |',
     '|---|---|---|',
     `| bare multi-row INSERT, ${MANIFEST_ROWS.toLocaleString()} rows (5,000/statement) | ${(bareMs / 1000).toFixed(2)} s, ${Math.round(bareRate).toLocaleString()} rows/s | baseline |`,
-    `| manifest import through the service (parse, validate, duplicate check, codes, insert, ${MANIFEST_ROWS.toLocaleString()} outbox events, counters, audit) | ${(importMs / 1000).toFixed(2)} s, ${Math.round(importRate).toLocaleString()} rows/s = ${(importRate / bareRate).toFixed(2)}× bare | ≥ 0.5× |`,
+    `| manifest import through the service (parse, validate, duplicate check, farmer link, codes, insert, one manifest event, counters, audit) | ${(importMs / 1000).toFixed(2)} s, ${Math.round(importRate).toLocaleString()} rows/s = ${(importRate / bareRate).toFixed(2)}× bare | ≥ 0.5× |`,
     `| re-import of the same manifest (nothing written) | ${(reimportMs / 1000).toFixed(2)} s | — |`,
     `| pickup by code, ${pickupTimes.length} sequential pickups | p50 ${ms(pct(pickupTimes, 50))}, p99 ${ms(pct(pickupTimes, 99))}, max ${ms(pickupTimes[pickupTimes.length - 1])} | p99 < 20 ms |`,
     `| county monthly report, 12 months, ${s.pointIds.length} points (region roll-up), 50 runs | p50 ${ms(pct(reportTimes, 50))}, p99 ${ms(pct(reportTimes, 99))} | < 200 ms |`,
@@ -267,6 +286,10 @@ async function main(): Promise<void> {
     `county total ${YEAR}: down ${report?.total.received.toLocaleString()}, up ${report?.total.sent.toLocaleString()}, up share ${report?.total.upSharePercent}%`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  // Leave the manifest point as seeded (its imported parcels and their events removed), so every run
+  // imports into the same table size and shelf instead of piling 100 k waiting parcels per run there.
+  await conn.query('DELETE FROM outbox_event WHERE id > ?', [lastEventId]);
+  await conn.query('DELETE FROM down_parcel WHERE point_id = ? AND manifest_id = ?', [manifestPoint, imported.manifestId]);
   await app.close();
   await conn.end();
 }
