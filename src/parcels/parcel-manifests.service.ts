@@ -81,9 +81,12 @@ export class ParcelManifestsService {
     }
     if (good.length === 0) return result([], [], null);
 
-    const farmerIds = await this.farmerIdsByPhone(point.companyId, good);
-    const write = (fresh: GoodRow[], alreadyRegisteredCount: number) =>
-      this.write(actor, point, mode, { rowCount, rejectedCount: rejected.length, alreadyRegisteredCount }, fresh, farmerIds);
+    // Farmers are looked up once, for the rows about to be written (a re-sent file needs none).
+    let farmerIds: Map<string, string> | null = null;
+    const write = async (fresh: GoodRow[], alreadyRegisteredCount: number) => {
+      farmerIds ??= await this.farmerIdsByPhone(point.companyId, fresh);
+      return this.write(actor, point, mode, { rowCount, rejectedCount: rejected.length, alreadyRegisteredCount }, fresh, farmerIds);
+    };
     await this.stations.ensureStation(pointId);
     // Most manifests are new. Then the unique (carrier, unreturned waybill) index is the
     // already-registered check, done by the INSERTs themselves, and looking every waybill up first
@@ -91,8 +94,7 @@ export class ParcelManifestsService {
     // a file registered only in part fails on the index, rolls back and goes the looked-up way.
     if (!(await this.anyRegistered([good[0]]))) {
       try {
-        const manifestId = await write(good, 0);
-        return result(good, [], manifestId);
+        return result(good, [], await write(good, 0));
       } catch (err) {
         if (!isWaybillTaken(err)) throw asManifestConflict(err);
       }
