@@ -147,7 +147,8 @@ export class NotificationEventsService implements OnModuleInit {
 
 export const sourceKey = (e: DomainEventJob) => `outbox:${e.outboxId}`;
 
-function farmerRecipients(f: FarmerRef): SmsRecipient[] {
+/** A farmer's message goes to the farmer's phone and the family phone, if set. */
+export function farmerRecipients(f: FarmerRef): SmsRecipient[] {
   const list: SmsRecipient[] = [{ phone: f.phone, role: SmsRecipientRole.FARMER }];
   if (f.familyPhone && f.familyPhone !== f.phone) list.push({ phone: f.familyPhone, role: SmsRecipientRole.FAMILY });
   return list;

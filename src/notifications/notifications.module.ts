@@ -9,6 +9,7 @@ import { OrganizationModule } from '../organization/organization.module';
 import { ParcelsModule } from '../parcels/parcels.module';
 import { QUEUES } from '../queues/queue-names';
 import { NotificationEventsService } from './notification-events.service';
+import { ParcelManifestNotices } from './parcel-manifest-notices';
 import { SalesDigestTimedJobs } from './sales-digest.timed-jobs';
 import { AliyunSmsProvider } from './providers/aliyun.provider';
 import { OutboxSmsProvider } from './providers/outbox.provider';
@@ -41,7 +42,7 @@ function createSmsProvider(config: ConfigService): SmsProvider {
   imports: [BullModule.registerQueue({ name: QUEUES.SMS }), FarmersModule, OrganizationModule, CatalogModule, ParcelsModule, LedgerModule],
   controllers: [SmsAdminController],
   providers: [
-    SmsService, SmsRateLimiter, NotificationEventsService, SalesDigestTimedJobs,
+    SmsService, SmsRateLimiter, NotificationEventsService, SalesDigestTimedJobs, ParcelManifestNotices,
     { provide: SMS_PROVIDER, inject: [ConfigService], useFactory: createSmsProvider },
     { provide: SMS_CLOCK, useValue: { now: () => new Date() } },
   ],

@@ -129,6 +129,25 @@ export class DownParcelsService {
   }
 
   /**
+   * For notifications: a page of a manifest's parcels (see ManifestArrivedPayload), by id after
+   * `afterId`, with what each one's arrival SMS needs. A primary-key range filtered by manifest.
+   */
+  async manifestParcelsForNotice(
+    manifestId: string, firstParcelId: string, afterId: string | null, limit: number,
+  ): Promise<Array<{ id: string; carrierId: string; pickupCode: string; recipientPhone: string; recipientFarmerId: string | null; status: DownParcelStatus }>> {
+    const rows: Array<{ id: string; carrier_id: string; pickup_code: string; recipient_phone: string; recipient_farmer_id: string | null; status: DownParcelStatus }> =
+      await this.dataSource.query(
+        `SELECT id, carrier_id, pickup_code, recipient_phone, recipient_farmer_id, status FROM down_parcel
+          WHERE id >= ? AND id > ? AND manifest_id = ? ORDER BY id LIMIT ?`,
+        [firstParcelId, afterId ?? '0', manifestId, limit],
+      );
+    return rows.map((r) => ({
+      id: String(r.id), carrierId: String(r.carrier_id), pickupCode: r.pickup_code, recipientPhone: r.recipient_phone,
+      recipientFarmerId: r.recipient_farmer_id === null ? null : String(r.recipient_farmer_id), status: r.status,
+    }));
+  }
+
+  /**
    * A farmer's own down parcels (farmer app, SMS 快递): linked to the farmer, or addressed to the
    * farmer's phone at a point of the farmer's company. Newest first; `waitingOnly` for the shelf.
    */
@@ -156,12 +175,17 @@ export class DownParcelsService {
    * configured limit they are flagged and refused until an agent clears them.
    */
   async pickupByCode(actor: Principal, pointId: string, dto: PickupByCodeDto): Promise<DownParcelDto> {
-    const point = await this.points.requireActivePointForAction(actor, pointId);
     const code = normalizePickupCode(dto.code);
+    // The scope check runs on its own connection while the transaction starts and locks the parcel:
+    // one round trip fewer in the counter's busiest request. Nothing is decided or answered before
+    // it passes; if it fails the transaction rolls back and the caller gets its 404/422.
+    const pointCheck = this.points.requireActivePointForAction(actor, pointId);
+    pointCheck.catch(() => undefined);
     const outcome = await inTransaction(this.dataSource, async (em): Promise<Outcome> => {
-      const parcel = code ? await em.getRepository(DownParcelEntity).findOne({
-        where: { pointId, openPickupCode: code }, lock: { mode: 'pessimistic_write' },
-      }) : null;
+      const [parcel, point] = await Promise.all([
+        code ? em.getRepository(DownParcelEntity).findOne({ where: { pointId, openPickupCode: code }, lock: { mode: 'pessimistic_write' } }) : null,
+        pointCheck,
+      ]);
       if (parcel) {
         if (parcel.flaggedAt) return { error: flagged() };
         if (dto.phoneLast4 && dto.phoneLast4 !== parcel.recipientPhoneLast4) {
@@ -305,16 +329,18 @@ export class DownParcelsService {
     em: EntityManager, actor: Principal, parcel: DownParcelEntity, method: PickupMethod,
     proxy: PickupProxyDto, at = new Date(), point?: CountedPoint,
   ): Promise<DownParcelEntity> {
-    const repo = em.getRepository(DownParcelEntity);
-    const result = await repo.createQueryBuilder().update().set({
+    const changes = {
       status: DownParcelStatus.COLLECTED, openPickupCode: null, collectedAt: at, pickupMethod: method, collectedByUserId: actor.id,
       pickupClientId: proxy.clientId ?? null, proxyName: proxy.proxyName ?? null, proxyPhone: proxy.proxyPhone ?? null, proxyNote: proxy.proxyNote ?? null,
-    }).where('id = :id AND status = :status', { id: parcel.id, status: DownParcelStatus.AWAITING_PICKUP }).execute();
+    };
+    const result = await em.getRepository(DownParcelEntity).createQueryBuilder().update().set(changes)
+      .where('id = :id AND status = :status', { id: parcel.id, status: DownParcelStatus.AWAITING_PICKUP }).execute();
     if (result.affected !== 1) throw alreadyCollected();
     const counted = point ?? await em.getRepository(CommercePointEntity).findOneByOrFail({ id: parcel.pointId });
     const waitSeconds = Math.max(0, Math.floor((at.getTime() - parcel.arrivedAt.getTime()) / 1000));
     await this.counts.bump(em, counted, [{ carrierId: parcel.carrierId, day: businessDay(at), direction: ParcelDirection.DOWN, collected: 1, pickupWaitSeconds: waitSeconds }]);
-    const after = await repo.findOneByOrFail({ id: parcel.id });
+    // The locked row plus exactly what the UPDATE set: no second read of the row (a round trip in every pickup).
+    const after: DownParcelEntity = { ...parcel, ...changes };
     await this.audit.record(em, actor, {
       entityType: 'down_parcel', entityId: parcel.id, action: 'collect',
       before: { status: parcel.status }, after: { status: after.status, pickupMethod: method, proxyName: after.proxyName, proxyNote: after.proxyNote },

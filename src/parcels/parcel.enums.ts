@@ -65,7 +65,16 @@ export enum CountPeriod {
 
 export const PARCEL_EVENTS = {
   ARRIVED: 'parcel.arrived',
+  /** One per imported manifest: stands for a `parcel.arrived` of each of its parcels (see ManifestArrivedPayload). */
+  MANIFEST_ARRIVED: 'parcel.manifest_arrived',
   OVERDUE: 'parcel.overdue',
   RETURNED: 'parcel.returned',
   PICKUP_REQUESTED: 'parcel.pickup_requested',
 } as const;
+
+/**
+ * Payload of `parcel.manifest_arrived`. The manifest's parcels are those with `manifest_id` and an id
+ * at or above `firstParcelId` (auto-increment only grows); `parcelCount` of them. Consumers page
+ * through them (DownParcelsService.manifestParcelsForNotice) and key their work per parcel.
+ */
+export type ManifestArrivedPayload = { manifestId: string; pointId: string; firstParcelId: string; parcelCount: number; arrivedAt: string };

@@ -25,10 +25,14 @@ export function waybillHintWarning(carrier: { code: string; waybillHint: string 
   } catch {
     return null;
   }
-  if (pattern.test(waybillNo)) return null;
+  return pattern.test(waybillNo) ? null : waybillHintMismatch(carrier.code);
+}
+
+/** The warning for a waybill that does not match its carrier's hint (callers that compiled the hint themselves). */
+export function waybillHintMismatch(carrierCode: string): ErrorDetail {
   return {
     field: 'waybillNo',
-    message: `运单号不像${carrier.code}的常见格式，请核对`,
-    messageEn: `waybill does not look like a usual ${carrier.code} number; please check`,
+    message: `运单号不像${carrierCode}的常见格式，请核对`,
+    messageEn: `waybill does not look like a usual ${carrierCode} number; please check`,
   };
 }

@@ -140,7 +140,43 @@ describe('Down parcels: carriers, arrivals, manifests (e2e)', () => {
       const parcels = await t.dataSource.query('SELECT pickup_code, source, carrier_id FROM down_parcel WHERE manifest_id = ?', [res.body.manifestId]);
       expect(parcels).toHaveLength(4);
       expect(new Set(parcels.map((p: { pickup_code: string }) => p.pickup_code)).size).toBe(4);
-      expect(await count(`SELECT COUNT(*) AS n FROM outbox_event e JOIN down_parcel p ON p.id = e.aggregate_id WHERE e.event_type = 'parcel.arrived' AND p.manifest_id = ?`, [res.body.manifestId])).toBe(4);
+      // One arrival event for the manifest, standing for each parcel's (the SMS consumer expands it: manifest-sms.e2e-spec.ts).
+      const events = await t.dataSource.query(`SELECT payload FROM outbox_event WHERE event_type = 'parcel.manifest_arrived' AND aggregate_id = ?`, [res.body.manifestId]);
+      const [{ first }] = await t.dataSource.query('SELECT MIN(id) AS first FROM down_parcel WHERE manifest_id = ?', [res.body.manifestId]);
+      expect(events.map((e: { payload: unknown }) => e.payload)).toEqual([expect.objectContaining({
+        manifestId: res.body.manifestId, pointId: org.pointA.id, firstParcelId: String(first), parcelCount: 4,
+      })]);
+    });
+
+    it('should import a file registered in part: the registered rows are skipped and counted once', async () => {
+      const registered = good();
+      await postCsv(`${A()}/parcels/manifest`, manifestCsv([registered])).expect(201);
+      const received = async () => count(`SELECT COALESCE(SUM(received), 0) AS n FROM parcel_daily_count WHERE point_id = ? AND direction = 'DOWN'`, [org.pointA.id]);
+      const receivedBefore = await received();
+      // The registered row comes last, so the import meets it only on the unique index.
+      const res = await postCsv(`${A()}/parcels/manifest`, manifestCsv([good(), good(), registered])).expect(201);
+      expect(res.body).toEqual(expect.objectContaining({ rowCount: 3, importedCount: 2, alreadyRegisteredCount: 1, rejectedCount: 0 }));
+      expect(res.body.alreadyRegistered).toEqual([expect.objectContaining({ line: 4, waybillNo: registered[0] })]);
+      expect(await count('SELECT COUNT(*) AS n FROM down_parcel WHERE manifest_id = ?', [res.body.manifestId])).toBe(2);
+      expect(await count('SELECT COUNT(*) AS n FROM down_parcel WHERE waybill_no = ?', [registered[0]])).toBe(1);
+      expect(await received()).toBe(receivedBefore + 2);
+      const [manifest] = await t.dataSource.query('SELECT imported_count, already_registered_count FROM parcel_manifest WHERE id = ?', [res.body.manifestId]);
+      expect(manifest).toEqual({ imported_count: 2, already_registered_count: 1 });
+    });
+
+    it('should import rows whose waybill does not look like the carrier\'s, with a warning per row', async () => {
+      const res = await postCsv(`${A()}/parcels/manifest`, manifestCsv([[waybill('QQ'), 'SF', '张三', phone(), 100], [`SF${Date.now()}`.slice(0, 15), 'SF', '李四', phone(), 100]])).expect(201);
+      expect(res.body).toEqual(expect.objectContaining({ importedCount: 2 }));
+      expect(res.body.warnings).toEqual([expect.objectContaining({ line: 2, field: 'waybill', message: expect.stringContaining('第2行') })]);
+    });
+
+    it('should read quoted fields and CRLF line ends', async () => {
+      const w = waybill('Q');
+      const csv = `waybill,carrier,recipient_name,recipient_phone,weight_g\r\n"${w}",ZTO,"吴, 金兰",${phone()},"800"\r\n`;
+      const res = await postCsv(`${A()}/parcels/manifest`, csv).expect(201);
+      expect(res.body).toEqual(expect.objectContaining({ importedCount: 1 }));
+      const [row] = await t.dataSource.query('SELECT recipient_name, weight_g FROM down_parcel WHERE manifest_id = ?', [res.body.manifestId]);
+      expect(row).toEqual({ recipient_name: '吴, 金兰', weight_g: 800 });
     });
 
     it('should change nothing when the same manifest is imported again', async () => {

@@ -14,11 +14,12 @@ import { ArrivalSource, DownParcelStatus, PickupMethod } from '../parcel.enums';
 @Index('uq_down_parcel_open_code', ['pointId', 'openPickupCode'], { unique: true })
 @Index('uq_down_parcel_unreturned_waybill', ['carrierId', 'unreturnedWaybill'], { unique: true })
 @Index('uq_down_parcel_client', ['pointId', 'clientId'], { unique: true })
-@Index('idx_down_parcel_point_tail', ['pointId', 'recipientPhoneLast4', 'status'])
+// No `status` in the tail and farmer indexes: a pickup changes it, and would rewrite their entries.
+@Index('idx_down_parcel_point_tail', ['pointId', 'recipientPhoneLast4'])
 @Index('idx_down_parcel_point_arrived', ['pointId', 'arrivedAt'])
 @Index('idx_down_parcel_point_code', ['pointId', 'pickupCode'])
 @Index('idx_down_parcel_status_arrived', ['status', 'arrivedAt'])
-@Index('idx_down_parcel_recipient_farmer', ['recipientFarmerId', 'status'])
+@Index('idx_down_parcel_recipient_farmer', ['recipientFarmerId'])
 export class DownParcelEntity {
   @IdColumn() id: string;
 
