@@ -152,12 +152,21 @@ export class DownParcelsService {
    * farmer's phone at a point of the farmer's company. Newest first; `waitingOnly` for the shelf.
    */
   async listForFarmer(farmer: { id: string; companyId: string; phone: string }, waitingOnly: boolean, limit = 50): Promise<DownParcelDto[]> {
-    const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p')
-      .where(`(p.recipient_farmer_id = :farmerId OR (p.recipient_phone = :phone AND p.point_id IN (SELECT sp.id FROM commerce_point sp WHERE sp.company_id = :companyId)))`,
-        { farmerId: farmer.id, phone: farmer.phone, companyId: farmer.companyId })
-      .orderBy('p.id', 'DESC').limit(limit);
-    if (waitingOnly) qb.andWhere('p.status = :status', { status: DownParcelStatus.AWAITING_PICKUP });
-    const rows = await qb.getMany();
+    // Two indexed lookups (linked to the farmer; sent to the farmer's phone at the company's points)
+    // merged newest first: an OR across the two columns would make MariaDB scan the table.
+    const newest = (where: string, params: Record<string, unknown>) => {
+      const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p')
+        .where(where, params).orderBy('p.id', 'DESC').limit(limit);
+      if (waitingOnly) qb.andWhere('p.status = :status', { status: DownParcelStatus.AWAITING_PICKUP });
+      return qb.getMany();
+    };
+    const [linked, byPhone] = await Promise.all([
+      newest('p.recipient_farmer_id = :farmerId', { farmerId: farmer.id }),
+      newest('p.recipient_phone = :phone AND p.point_id IN (SELECT sp.id FROM commerce_point sp WHERE sp.company_id = :companyId)',
+        { phone: farmer.phone, companyId: farmer.companyId }),
+    ]);
+    const byId = new Map([...linked, ...byPhone].map((r) => [r.id, r]));
+    const rows = [...byId.values()].sort((a, b) => compareIdsDesc(a.id, b.id)).slice(0, limit);
     const codes = await this.carriers.codesById(rows.map((r) => r.carrierId));
     return rows.map((r) => toDownParcelDto(r, codes.get(r.carrierId) ?? ''));
   }
@@ -406,4 +415,9 @@ export class DownParcelsService {
 function wrongCode(): DomainError {
   return new RuleViolationError('PICKUP_CODE_WRONG', '取件码错误', 'Wrong pickup code',
     [{ field: 'code', message: '没有待取包裹使用此取件码', messageEn: 'no waiting parcel has this code' }]);
+}
+
+/** BIGINT ids are strings: newest (largest) first without losing precision. */
+function compareIdsDesc(a: string, b: string): number {
+  return a.length !== b.length ? b.length - a.length : b < a ? -1 : b > a ? 1 : 0;
 }

@@ -20,6 +20,7 @@ import { ArrivalSource, DownParcelStatus, PickupMethod } from '../parcel.enums';
 @Index('idx_down_parcel_point_code', ['pointId', 'pickupCode'])
 @Index('idx_down_parcel_status_arrived', ['status', 'arrivedAt'])
 @Index('idx_down_parcel_recipient_farmer', ['recipientFarmerId'])
+@Index('idx_down_parcel_recipient_phone', ['recipientPhone'])
 export class DownParcelEntity {
   @IdColumn() id: string;
 
