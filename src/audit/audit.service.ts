@@ -38,6 +38,7 @@ export class AuditService {
   exportSource(actor: Principal, query: Omit<ListAuditLogsQueryDto, 'limit' | 'cursor'>): ExportSource<AuditLogDto> {
     return keysetSource(this.listQuery(actor, query), {
       idColumn: 'a.id',
+      index: 'idx_audit_log_company_id',
       select: (qb) => qb.select([
         'a.id AS id', 'a.actor_kind AS actorKind', 'a.actor_id AS actorId', 'a.actor_role AS actorRole', 'a.entity_type AS entityType',
         'a.entity_id AS entityId', 'a.action AS action', 'a.changes AS changes', 'a.reason AS reason', 'a.request_id AS requestId',

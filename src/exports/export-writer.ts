@@ -143,9 +143,18 @@ function xlsxCell(c: FileColumn, row: ExportRow): ExcelJS.CellValue {
 
 type Sink = { stream: Writable; closed: () => boolean };
 
+/** Waits until the sink takes more (or is gone), removing its listeners either way. */
 async function drained(sink: Sink): Promise<void> {
   if (!sink.stream.writableNeedDrain || sink.closed()) return;
-  await Promise.race([once(sink.stream, 'drain'), once(sink.stream, 'close')]);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      sink.stream.off('drain', done);
+      sink.stream.off('close', done);
+      resolve();
+    };
+    sink.stream.on('drain', done);
+    sink.stream.on('close', done);
+  });
 }
 
 async function* asAsync(rows: AsyncIterable<ExportRow> | Iterable<ExportRow>): AsyncGenerator<ExportRow> {

@@ -12,6 +12,12 @@ export type ExportSource<R> = {
 export type KeysetOptions<R> = {
   /** the id column the list pages on, e.g. 'c.id' */
   idColumn: string;
+  /**
+   * An index on (scope column, id) of the main table, e.g. idx_consignment_company_id. Given as a
+   * hint because with any further condition MariaDB picks `ref` on its first column and reads the
+   * scope backwards from its newest row on every chunk, instead of the range starting at the cursor.
+   */
+  index: string;
   /** replaces the list's selection with the export's columns (joins for names go here); must select the id as `id` */
   select: (qb: SelectQueryBuilder<ObjectLiteral>) => SelectQueryBuilder<ObjectLiteral>;
   /** raw row → export row (BIGINT strings to numbers, codes to names) */
@@ -31,9 +37,9 @@ export function keysetSource<E extends ObjectLiteral, R>(qb: SelectQueryBuilder<
       async *[Symbol.asyncIterator]() {
         let last: string | null = null;
         for (;;) {
-          const chunkQb = options.select(qb.clone() as unknown as SelectQueryBuilder<ObjectLiteral>);
+          const chunkQb = options.select(qb.clone() as unknown as SelectQueryBuilder<ObjectLiteral>).useIndex(options.index);
           if (last !== null) chunkQb.andWhere(`${options.idColumn} < :exportKeysetLast`, { exportKeysetLast: last });
-          const raws: Array<Record<string, unknown>> = await chunkQb.orderBy(options.idColumn, 'DESC').limit(chunkRows).getRawMany();
+          const raws = await readChunk(chunkQb.orderBy(options.idColumn, 'DESC').limit(chunkRows));
           for (const raw of raws) yield options.map(raw);
           if (raws.length < chunkRows) return;
           last = String(raws[raws.length - 1].id);
@@ -41,4 +47,25 @@ export function keysetSource<E extends ObjectLiteral, R>(qb: SelectQueryBuilder<
       },
     }),
   };
+}
+
+/**
+ * Reads one chunk on a connection of its own with semi-joins off. The lists scope by point with
+ * `point_id IN (SELECT … FROM commerce_point …)`; MariaDB flattens that into a semi-join driven by
+ * commerce_point and then sorts every matching row of the scope to find the first n, on every chunk.
+ * Without the semi-join the subquery is materialized once and the chunk walks the list's
+ * (scope, id) index backwards from the cursor, stopping after n rows. The switch is per session, so it
+ * is set and reset around this one query (a database without it just keeps its own plan).
+ */
+async function readChunk(qb: SelectQueryBuilder<ObjectLiteral>): Promise<Array<Record<string, unknown>>> {
+  const runner = qb.connection.createQueryRunner();
+  await runner.connect();
+  let switched = false;
+  try {
+    switched = await runner.query("SET SESSION optimizer_switch = 'semijoin=off'").then(() => true, () => false);
+    return await qb.setQueryRunner(runner).getRawMany();
+  } finally {
+    if (switched) await runner.query('SET SESSION optimizer_switch = DEFAULT').catch(() => undefined);
+    await runner.release();
+  }
 }

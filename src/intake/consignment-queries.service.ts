@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service';
 import { Principal } from '../common/access/principal';
+import { Role } from '../common/access/role.enum';
 import { scopeByPoint } from '../common/access/scope';
 import { businessDay, businessDayRange } from '../common/business-day';
 import { NotFoundError } from '../common/errors/domain-error';
@@ -50,14 +51,17 @@ export class ConsignmentQueriesService {
    * first), with the point and farmer names joined per chunk by primary key.
    */
   exportSource(actor: Principal, query: Omit<ListConsignmentsQueryDto, 'limit' | 'cursor'>): ExportSource<ConsignmentExportRow> {
+    // One point in effect (a filter, or an agent of one point): walk that point's rows; else the company's.
+    const onePoint = query.pointId ?? (actor.role === Role.AGENT && actor.pointIds.length === 1 ? actor.pointIds[0] : undefined);
     return keysetSource(this.listQuery(actor, query), {
       idColumn: 'c.id',
+      index: onePoint ? 'idx_consignment_point_id' : 'idx_consignment_company_id',
       select: (qb) => qb.select([
         'c.id AS id', 'c.receipt_no AS receiptNo', 'c.business_day AS businessDay', 'c.captured_at AS capturedAt',
         'c.received_at AS receivedAt', 'c.status AS status', 'c.line_count AS lineCount', 'c.estimated_amount_fen AS estimatedAmountFen',
-        'c.point_id AS pointId', 'sp.code AS pointCode', 'sp.name AS pointName', 'c.farmer_id AS farmerId', 'f.name AS farmerName',
+        'c.point_id AS pointId', 'cp.code AS pointCode', 'cp.name AS pointName', 'c.farmer_id AS farmerId', 'f.name AS farmerName',
         'c.note AS note', 'c.void_reason AS voidReason',
-      ]).leftJoin('commerce_point', 'sp', 'sp.id = c.point_id').leftJoin('farmer', 'f', 'f.id = c.farmer_id'),
+      ]).leftJoin('commerce_point', 'cp', 'cp.id = c.point_id').leftJoin('farmer', 'f', 'f.id = c.farmer_id'),
       map: (r) => ({
         id: String(r.id), receiptNo: String(r.receiptNo), businessDay: String(r.businessDay), capturedAt: r.capturedAt as Date,
         receivedAt: r.receivedAt as Date, status: r.status as ConsignmentStatus, lineCount: Number(r.lineCount),

@@ -136,6 +136,7 @@ export class DownParcelsService {
     await this.points.requireVisiblePoint(actor, pointId);
     return keysetSource(this.listQuery(pointId, query), {
       idColumn: 'p.id',
+      index: 'idx_down_parcel_point_id',
       select: (qb) => qb.select([
         'p.id AS id', 'p.waybill_no AS waybillNo', 'cr.code AS carrierCode', 'cr.name AS carrierName', 'p.recipient_name AS recipientName',
         'p.recipient_phone AS recipientPhone', 'p.pickup_code AS pickupCode', 'p.status AS status', 'p.source AS source',

@@ -32,6 +32,7 @@ export const IN_FLIGHT_PAYOUT_STATUSES = [PayoutStatus.PENDING, PayoutStatus.SUB
 @Index('uq_payout_request_no', ['requestNo'], { unique: true })
 @Index('idx_payout_farmer_status', ['farmerId', 'status'])
 @Index('idx_payout_status', ['status', 'updatedAt'])
+@Index('idx_payout_company_id', ['companyId', 'id'])
 export class PayoutEntity {
   @IdColumn() id: string;
 

@@ -332,11 +332,12 @@ export class PayoutsService implements OnModuleInit {
     if (filters.to) qb.andWhere('p.created_at < :to', { to: new Date(filters.to) });
     return keysetSource(qb, {
       idColumn: 'p.id',
+      index: 'idx_payout_company_id',
       select: (q) => q.select([
         'p.id AS id', 'p.request_no AS requestNo', 'p.statement_id AS statementId', 'p.farmer_id AS farmerId', 'f.name AS farmerName',
-        'p.point_id AS pointId', 'sp.name AS pointName', 'p.amount_fen AS amountFen', 'p.channel AS channel', 'p.status AS status',
+        'p.point_id AS pointId', 'cp.name AS pointName', 'p.amount_fen AS amountFen', 'p.channel AS channel', 'p.status AS status',
         'p.attempts AS attempts', 'p.failure_reason AS failureReason', 'p.created_at AS createdAt', 'p.paid_at AS paidAt', 'p.failed_at AS failedAt',
-      ]).leftJoin('farmer', 'f', 'f.id = p.farmer_id').leftJoin('commerce_point', 'sp', 'sp.id = p.point_id'),
+      ]).leftJoin('farmer', 'f', 'f.id = p.farmer_id').leftJoin('commerce_point', 'cp', 'cp.id = p.point_id'),
       map: (r) => ({
         id: String(r.id), requestNo: String(r.requestNo), statementId: String(r.statementId), farmerId: String(r.farmerId),
         farmerName: (r.farmerName as string) ?? '', pointId: String(r.pointId), pointName: (r.pointName as string) ?? '',

@@ -21,6 +21,7 @@ export enum StatementStatus {
 @Index('idx_payout_statement_run_point', ['runId', 'pointId'])
 @Index('idx_payout_statement_farmer', ['farmerId', 'id'])
 @Index('idx_payout_statement_company_status', ['companyId', 'status'])
+@Index('idx_payout_statement_company_id', ['companyId', 'id'])
 export class PayoutStatementEntity {
   @IdColumn() id: string;
 

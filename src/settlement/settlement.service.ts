@@ -288,12 +288,13 @@ export class SettlementService {
     }
     return keysetSource(this.statementsQuery(actor, filters), {
       idColumn: 's.id',
+      index: 'idx_payout_statement_company_id',
       select: (qb) => qb.select([
         's.id AS id', 's.run_id AS runId', 'r.period_key AS periodKey', 's.farmer_id AS farmerId', 'f.name AS farmerName',
-        's.point_id AS pointId', 'sp.name AS pointName', 's.total_fen AS totalFen', 's.item_count AS itemCount', 's.status AS status',
+        's.point_id AS pointId', 'cp.name AS pointName', 's.total_fen AS totalFen', 's.item_count AS itemCount', 's.status AS status',
         's.approved_at AS approvedAt', 's.created_at AS createdAt',
       ]).leftJoin('settlement_run', 'r', 'r.id = s.run_id').leftJoin('farmer', 'f', 'f.id = s.farmer_id')
-        .leftJoin('commerce_point', 'sp', 'sp.id = s.point_id'),
+        .leftJoin('commerce_point', 'cp', 'cp.id = s.point_id'),
       map: (r) => ({
         id: String(r.id), runId: String(r.runId), periodKey: (r.periodKey as string) ?? '', farmerId: String(r.farmerId),
         farmerName: (r.farmerName as string) ?? '', pointId: String(r.pointId), pointName: (r.pointName as string) ?? '',

@@ -19,6 +19,7 @@ import { ArrivalSource, DownParcelStatus, PickupMethod } from '../parcel.enums';
 @Index('idx_down_parcel_point_code', ['pointId', 'pickupCode'])
 @Index('idx_down_parcel_status_arrived', ['status', 'arrivedAt'])
 @Index('idx_down_parcel_recipient_farmer', ['recipientFarmerId', 'status'])
+@Index('idx_down_parcel_point_id', ['pointId', 'id'])
 export class DownParcelEntity {
   @IdColumn() id: string;
 
