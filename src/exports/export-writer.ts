@@ -206,6 +206,11 @@ async function writeXlsx(sink: Sink, spec: ExportSpec, columns: FileColumn[]): P
     // The zip is piped to the sink: when the sink is full, rows wait here instead of piling up in the zip.
     if (rowCount % 200 === 0) await drained(sink);
   }
+  if (sink.closed()) {
+    // The client went away: finishing the zip would wait forever for a stream that is gone.
+    (workbook as unknown as { zip: { abort: () => void } }).zip.abort();
+    return rowCount;
+  }
   sheet.commit();
   await workbook.commit();
   return rowCount;
@@ -242,9 +247,10 @@ export function contentDisposition(filename: string, format: ExportFormat): stri
 /**
  * Streams an export to an Express response. The first row is read before any header is sent, so a
  * failure to start (the database refusing the query) still answers with the normal error body;
- * a failure mid-way aborts the response (the client sees a truncated, failed download).
+ * a failure mid-way aborts the response (the client sees a truncated, failed download) and is
+ * returned as `failed` for the caller to log.
  */
-export async function streamExport(res: Response, spec: ExportSpec): Promise<{ rowCount: number }> {
+export async function streamExport(res: Response, spec: ExportSpec): Promise<{ rowCount: number; failed?: Error }> {
   const iterator = asAsync(spec.rows)[Symbol.asyncIterator]();
   const first = await iterator.next();
   const rest: AsyncIterable<ExportRow> = {
@@ -267,8 +273,13 @@ export async function streamExport(res: Response, spec: ExportSpec): Promise<{ r
   try {
     return await writeExport(res, { ...spec, rows: rest });
   } catch (err) {
+    if (!res.headersSent) {
+      // Nothing went out yet: let the error filter answer with the normal error body.
+      for (const h of ['Content-Type', 'Content-Disposition', 'Cache-Control']) res.removeHeader(h);
+      throw err;
+    }
     res.destroy(err as Error);
-    throw err;
+    return { rowCount: -1, failed: err as Error };
   } finally {
     await iterator.return?.(undefined);
   }

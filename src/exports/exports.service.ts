@@ -50,8 +50,10 @@ export class ExportsService {
   /** Streams any rows (constant memory; the caller's iterable decides how rows are read). */
   async sendStream(res: Response, request: ExportRequest, rows: AsyncIterable<ExportRow> | Iterable<ExportRow>): Promise<void> {
     const t0 = performance.now();
-    const { rowCount } = await streamExport(res, { ...request, rows });
-    this.logger.log({ filename: request.filename, format: request.format, rowCount, ms: Math.round(performance.now() - t0) }, 'export streamed');
+    const { rowCount, failed } = await streamExport(res, { ...request, rows });
+    const ms = Math.round(performance.now() - t0);
+    if (failed) this.logger.error({ filename: request.filename, format: request.format, ms, err: failed.message }, 'export failed mid-stream; response aborted');
+    else this.logger.log({ filename: request.filename, format: request.format, rowCount, ms }, res.destroyed && !res.writableFinished ? 'export stopped: client went away' : 'export streamed');
   }
 
   /** One buffered file (rows already known to be few). Refuses more than EXPORT_MAX_ROWS_INLINE rows. */
