@@ -13,9 +13,10 @@ export type KeysetOptions<R> = {
   /** the id column the list pages on, e.g. 'c.id' */
   idColumn: string;
   /**
-   * An index on (scope column, id) of the main table, e.g. idx_consignment_company_id. Given as a
-   * hint because with any further condition MariaDB picks `ref` on its first column and reads the
-   * scope backwards from its newest row on every chunk, instead of the range starting at the cursor.
+   * An index on (scope column, id) of the main table, e.g. idx_consignment_company_id, forced on each
+   * chunk: left to itself, with any further condition MariaDB picks `ref` on the index's first column
+   * and reads the scope backwards from its newest row on every chunk (quadratic), instead of the
+   * range that starts at the cursor.
    */
   index: string;
   /** replaces the list's selection with the export's columns (joins for names go here); must select the id as `id` */
@@ -63,7 +64,10 @@ async function readChunk(qb: SelectQueryBuilder<ObjectLiteral>): Promise<Array<R
   let switched = false;
   try {
     switched = await runner.query("SET SESSION optimizer_switch = 'semijoin=off'").then(() => true, () => false);
-    return await qb.setQueryRunner(runner).getRawMany();
+    // FORCE, not USE: with USE INDEX MariaDB still prefers `ref` on the index's first column (measured
+    // on 1 M rows: 605,000 index reads for a 5,000-row chunk, against 4,999 with FORCE).
+    const [sql, params] = qb.getQueryAndParameters();
+    return await runner.query(sql.replace(' USE INDEX (', ' FORCE INDEX ('), params);
   } finally {
     if (switched) await runner.query('SET SESSION optimizer_switch = DEFAULT').catch(() => undefined);
     await runner.release();
