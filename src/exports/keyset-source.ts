@@ -28,22 +28,28 @@ export type KeysetOptions<R> = {
 /**
  * An export source over a list's own query builder (same filters and scope as the list).
  * Each chunk is `… AND id < :last ORDER BY id DESC LIMIT n`: one index range per chunk, no OFFSET,
- * so a million-row export reads each row once and holds one chunk at a time. The next chunk is read
- * only when the consumer asks for it, so a slow client slows the reads (backpressure).
+ * so a million-row export reads each row once and holds at most two chunks. Reads stay at most one
+ * chunk ahead of the consumer, so a slow client slows the reads (backpressure).
  */
 export function keysetSource<E extends ObjectLiteral, R>(qb: SelectQueryBuilder<E>, options: KeysetOptions<R>): ExportSource<R> {
   return {
     count: () => qb.clone().getCount(),
     rows: (chunkRows: number) => ({
       async *[Symbol.asyncIterator]() {
-        let last: string | null = null;
-        for (;;) {
+        const fetch = (last: string | null) => {
           const chunkQb = options.select(qb.clone() as unknown as SelectQueryBuilder<ObjectLiteral>).useIndex(options.index);
           if (last !== null) chunkQb.andWhere(`${options.idColumn} < :exportKeysetLast`, { exportKeysetLast: last });
-          const raws = await readChunk(chunkQb.orderBy(options.idColumn, 'DESC').limit(chunkRows));
+          const pending = readChunk(chunkQb.orderBy(options.idColumn, 'DESC').limit(chunkRows));
+          pending.catch(() => undefined); // awaited below, unless the consumer stops first
+          return pending;
+        };
+        // One chunk is read ahead while the previous one is written out, so the database and the
+        // formatting overlap; memory stays at two chunks at most.
+        let next: Promise<Array<Record<string, unknown>>> | null = fetch(null);
+        while (next) {
+          const raws: Array<Record<string, unknown>> = await next;
+          next = raws.length < chunkRows ? null : fetch(String(raws[raws.length - 1].id));
           for (const raw of raws) yield options.map(raw);
-          if (raws.length < chunkRows) return;
-          last = String(raws[raws.length - 1].id);
         }
       },
     }),
