@@ -13,7 +13,7 @@ class ExportsEnv {
 export type ExportsConfig = {
   /** Largest export answered in one buffered response (`delivery=inline`); bigger ones must use the streamed download. */
   maxRowsInline: number;
-  /** Rows read from MariaDB per keyset chunk while streaming (memory per export is about one chunk). */
+  /** Rows read from MariaDB per keyset chunk while streaming (an export holds at most two chunks). */
   chunkRows: number;
 };
 

@@ -8,7 +8,7 @@ import { ExportColumn, ExportFormat, ExportRow } from './export-column';
 /**
  * The one way a list leaves the service as a file. Rows are pulled from an async iterable (a keyset
  * reader over MariaDB) and written as they come, waiting for the socket to drain whenever it is
- * full, so memory stays at about one chunk of rows whatever the size of the export.
+ * full, so memory stays at a couple of chunks of rows whatever the size of the export.
  *
  * CSV: UTF-8 with a BOM (Excel otherwise opens Chinese as mojibake), RFC 4180 quoting, CRLF,
  * and cells that a spreadsheet would run as a formula (= + - @, tab, CR) prefixed with '.
