@@ -15,6 +15,8 @@ export const LABELS = {
   parcelStatus: { AWAITING_PICKUP: '待取件', COLLECTED: '已取件', RETURNED: '已退回' },
   arrivalSource: { SCAN: '扫码', MANIFEST: '清单导入' },
   pickupMethod: { CODE: '取件码', PHONE_TAIL: '手机尾号', PROXY: '代取', DOOR_DELIVERY: '送件上门' },
+  upParcelStatus: { REGISTERED: '已登记', HANDED_OVER: '已交快递员' },
+  senderKind: { FARMER: '农户', VILLAGER: '村民' },
   actorKind: { staff: '员工', farmer: '农户', system: '系统' },
   entryKind: {
     EARNING: '货款', CHARGEBACK: '扣款', COMMISSION: '佣金', COLLECTIVE_SHARE: '村集体分成', PAYOUT: '打款', PAYOUT_REVERSAL: '打款退回',
@@ -24,7 +26,7 @@ export const LABELS = {
 } as const;
 
 /** The columns of each list's export (keys are the fields of the modules' export rows). */
-export const EXPORT_COLUMNS: Record<'consignments' | 'statements' | 'payouts' | 'parcels' | 'auditLog', ExportColumn[]> = {
+export const EXPORT_COLUMNS: Record<'consignments' | 'statements' | 'payouts' | 'parcels' | 'upParcels' | 'auditLog', ExportColumn[]> = {
   consignments: [
     { key: 'id', header: '交售单ID', kind: 'text' },
     { key: 'receiptNo', header: '收据号', kind: 'text' },
@@ -85,6 +87,20 @@ export const EXPORT_COLUMNS: Record<'consignments' | 'statements' | 'payouts' | 
     { key: 'proxyName', header: '代取人', kind: 'text' },
     { key: 'returnedAt', header: '退回时间', kind: 'datetime' },
     { key: 'returnReason', header: '退回原因', kind: 'text' },
+  ],
+  upParcels: [
+    { key: 'id', header: '包裹ID', kind: 'text' },
+    { key: 'waybillNo', header: '运单号', kind: 'text' },
+    { key: 'carrierName', header: '快递公司', kind: 'text' },
+    { key: 'senderKind', header: '寄件人类型', kind: 'text', labels: LABELS.senderKind },
+    { key: 'senderName', header: '寄件人', kind: 'text' },
+    { key: 'senderPhoneMasked', header: '寄件人手机', kind: 'text' },
+    { key: 'destination', header: '目的地', kind: 'text' },
+    { key: 'weightG', header: '重量（克）', kind: 'int' },
+    { key: 'feeFen', header: '运费', kind: 'fen' },
+    { key: 'declaredContents', header: '物品', kind: 'text' },
+    { key: 'status', header: '状态', kind: 'text', labels: LABELS.upParcelStatus },
+    { key: 'sentAt', header: '寄件时间', kind: 'datetime' },
   ],
   auditLog: [
     { key: 'id', header: '日志ID', kind: 'text' },

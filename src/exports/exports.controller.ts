@@ -9,11 +9,12 @@ import { businessDay } from '../common/business-day';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { ConsignmentQueriesService } from '../intake/consignment-queries.service';
 import { DownParcelsService } from '../parcels/down-parcels.service';
+import { UpParcelsService } from '../parcels/up-parcels.service';
 import { PayoutsService } from '../payouts/payouts.service';
 import { SettlementService } from '../settlement/settlement.service';
 import {
   ExportAuditLogsQueryDto, ExportConsignmentsQueryDto, ExportDownParcelsQueryDto, ExportFormatQueryDto, ExportPayoutsQueryDto,
-  ExportRunStatementsQueryDto, ExportStatementsQueryDto,
+  ExportRunStatementsQueryDto, ExportStatementsQueryDto, ExportUpParcelsQueryDto,
 } from './dto/export-query.dto';
 import { EXPORT_COLUMNS } from './export-columns';
 import { ExportRequest, ExportsService } from './exports.service';
@@ -47,6 +48,7 @@ export class ExportsController {
     private readonly settlement: SettlementService,
     private readonly payouts: PayoutsService,
     private readonly parcels: DownParcelsService,
+    private readonly upParcels: UpParcelsService,
     private readonly audit: AuditService,
     private readonly print: StatementPrintService,
   ) {}
@@ -97,6 +99,16 @@ export class ExportsController {
   ): Promise<void> {
     const source = await this.parcels.exportSource(actor, pointId, filtersOf(query));
     await this.exports.sendSource(res, request(query, `下行包裹-服务点${pointId}`, EXPORT_COLUMNS.parcels), source);
+  }
+
+  @Get('points/:pointId/up-parcels/export')
+  @ApiProduces(...FILE_TYPES)
+  @ApiOperation({ summary: '导出服务点上行寄件（含运费）Export the up parcels of a point, with fees' })
+  async upParcelsExport(
+    @CurrentPrincipal() actor: Principal, @Param('pointId', IdParamPipe) pointId: string, @Query() query: ExportUpParcelsQueryDto, @Res() res: Response,
+  ): Promise<void> {
+    const source = await this.upParcels.exportSource(actor, pointId, filtersOf(query));
+    await this.exports.sendSource(res, request(query, `上行寄件-服务点${pointId}`, EXPORT_COLUMNS.upParcels), source);
   }
 
   @Get('audit-logs/export')

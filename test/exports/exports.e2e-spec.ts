@@ -12,7 +12,7 @@ import { formatYuan } from '../../src/common/money';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
-import { arrival } from '../factories/parcel.factory';
+import { arrival, upParcel } from '../factories/parcel.factory';
 import { createTestApp, TestApp } from '../setup/app';
 import { loginFarmer } from '../support/farmer-app';
 import { Caller, callersFor, expectErrorBody } from '../support/http';
@@ -97,6 +97,7 @@ describe('Exports: CSV and Excel of every list, streamed and scoped; the printab
     }).expect(201);
     for (let i = 0; i < 2; i++) await c.agentA.post(`/api/v1/points/${org.pointA.id}/parcels`, arrival()).expect(201);
     await c.agentB.post(`/api/v1/points/${org.pointB.id}/parcels`, arrival()).expect(201);
+    for (const feeFen of [1200, 835, 0]) await c.agentA.post(`/api/v1/points/${org.pointA.id}/up-parcels`, upParcel({ feeFen })).expect(201);
     await drainAll(worker);
     runId = (await c.admin.post('/api/v1/settlement-runs', { throughDay: today, periodKey: 'export-1' }).expect(201)).body.id;
     await c.admin.post(`/api/v1/settlement-runs/${runId}/approve`).expect(200);
@@ -184,12 +185,19 @@ describe('Exports: CSV and Excel of every list, streamed and scoped; the printab
     }
   });
 
-  it('should export parcels with masked phones and the audit log for admins', async () => {
+  it('should export down and up parcels with masked phones and exact fees, and the audit log for admins', async () => {
     const parcels = await csvOf(c.agentA, `/api/v1/points/${org.pointA.id}/parcels/export`);
     expect(parcels.rows).toHaveLength(2);
     expect(parcels.rows.every((r) => /^139\*{4}\d{4}$/.test(String(r['收件人手机'])) && r['状态'] === '待取件' && r['快递公司'] !== '')).toBe(true);
     const px = await xlsxOf(c.manager, `/api/v1/points/${org.pointA.id}/parcels/export?format=xlsx&status=AWAITING_PICKUP`);
     expect(px.rows).toHaveLength(2);
+    const up = await csvOf(c.agentA, `/api/v1/points/${org.pointA.id}/up-parcels/export`);
+    expect(up.rows.map((r) => r['运费（分）']).sort()).toEqual(['0', '1200', '835']);
+    expect(up.rows.map((r) => r['运费（元）']).sort()).toEqual(['0.00', '12.00', '8.35']);
+    expect(up.rows.every((r) => /^139\*{4}\d{4}$/.test(String(r['寄件人手机'])) && r['状态'] === '已登记')).toBe(true);
+    const upX = await xlsxOf(c.admin, `/api/v1/points/${org.pointA.id}/up-parcels/export?format=xlsx`);
+    expect(sumOf(upX.rows, '运费（分）')).toBe(2035);
+    expectErrorBody((await c.agentB.get(`/api/v1/points/${org.pointA.id}/up-parcels/export`)).body, 404);
     const [au] = await t.dataSource.query("SELECT COUNT(*) AS n FROM audit_log WHERE company_id = ? AND entity_type = 'consignment'", [org.company.id]);
     const audit = await csvOf(c.admin, '/api/v1/audit-logs/export?entityType=consignment');
     expect(audit.rows).toHaveLength(Number(au.n));

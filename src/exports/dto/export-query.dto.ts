@@ -3,6 +3,7 @@ import { IsEnum, IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { ListAuditLogsQueryDto } from '../../audit/dto/list-audit-logs.dto';
 import { ListConsignmentsQueryDto } from '../../intake/dto/list-consignments-query.dto';
 import { ListDownParcelsQueryDto } from '../../parcels/dto/list-down-parcels-query.dto';
+import { ListUpParcelsQueryDto } from '../../parcels/dto/list-up-parcels-query.dto';
 import { PayoutChannel, PayoutStatus } from '../../payouts/payout.entity';
 import { StatementStatus } from '../../settlement/payout-statement.entity';
 import { EXPORT_FORMATS, ExportFormat } from '../export-column';
@@ -24,6 +25,8 @@ export class ExportConsignmentsQueryDto extends IntersectionType(OmitType(ListCo
 export class ExportAuditLogsQueryDto extends IntersectionType(OmitType(ListAuditLogsQueryDto, ['limit', 'cursor'] as const), ExportFormatQueryDto) {}
 
 export class ExportDownParcelsQueryDto extends IntersectionType(OmitType(ListDownParcelsQueryDto, ['limit', 'cursor'] as const), ExportFormatQueryDto) {}
+
+export class ExportUpParcelsQueryDto extends IntersectionType(OmitType(ListUpParcelsQueryDto, ['limit', 'cursor'] as const), ExportFormatQueryDto) {}
 
 export class ExportRunStatementsQueryDto extends ExportFormatQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,20}$/)
