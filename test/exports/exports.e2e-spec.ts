@@ -6,12 +6,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { parse } from 'csv-parse/sync';
 import * as ExcelJS from 'exceljs';
+import http from 'http';
+import { AddressInfo } from 'net';
 import request from 'supertest';
 import { businessDay } from '../../src/common/business-day';
 import { formatYuan } from '../../src/common/money';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
-import { createTestOrg, TestOrg } from '../factories/organization.factory';
+import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
 import { arrival, upParcel } from '../factories/parcel.factory';
 import { createTestApp, TestApp } from '../setup/app';
 import { loginFarmer } from '../support/farmer-app';
@@ -229,6 +231,24 @@ describe('Exports: CSV and Excel of every list, streamed and scoped; the printab
     const ids = csv.rows.map((r) => BigInt(String(r['日志ID'])));
     expect(new Set(ids).size).toBe(250);
     expect(ids.every((id, i) => i === 0 || id < ids[i - 1])).toBe(true);
+  });
+
+  it('should stop reading and free its connection when the client goes away mid-download', async () => {
+    const values = Array.from({ length: 3000 }, (_, i) => [org.company.id, 'system', 'abort_test', String(i), 'touch', JSON.stringify([{ field: 'note', before: null, after: 'x'.repeat(200) }])]);
+    await t.dataSource.query('INSERT INTO audit_log (company_id, actor_kind, entity_type, entity_id, action, changes) VALUES ?', [values]);
+    const server = t.http.listening ? t.http : t.http.listen(0);
+    const { port } = server.address() as AddressInfo;
+    const token = (await request(t.http).post('/api/v1/auth/login').send({ username: org.users.admin.username, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+    // More aborted downloads than the pool has connections (DB_POOL_SIZE 20): a leaked connection would hang what follows.
+    const abortOnce = (format: string) => new Promise<number>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: `/api/v1/audit-logs/export?entityType=abort_test&format=${format}`, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.once('data', (chunk: Buffer) => { req.destroy(); resolve(chunk.length); });
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    });
+    for (let i = 0; i < 24; i++) expect(await abortOnce(i % 2 ? 'xlsx' : 'csv')).toBeGreaterThan(0);
+    const csv = await csvOf(c.admin, '/api/v1/audit-logs/export?entityType=abort_test');
+    expect(csv.rows).toHaveLength(3000);
   });
 
   it("should print a farmer's statement as one Chinese page with its items, total and payout status, for staff in scope and the farmer", async () => {
