@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { BatchingModule } from './batching/batching.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CoreModule } from './core.module';
+import { ExportsModule } from './exports/exports.module';
 import { FarmerAppModule } from './farmer-app/farmer-app.module';
 import { FarmersModule } from './farmers/farmers.module';
 import { HealthModule } from './health/health.module';
@@ -34,6 +35,8 @@ export const FEATURE_MODULES = [
 @Module({
   imports: [
     CoreModule,
+    // Before the list modules: its routes (`/consignments/export`) must be matched before their `/:id` routes.
+    ExportsModule,
     HealthModule,
     QueueDashboardModule,
     ...FEATURE_MODULES,

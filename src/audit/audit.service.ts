@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../common/access/principal';
 import { Page, paginate } from '../common/pagination';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { AuditLogEntity, FieldChange } from './audit-log.entity';
 import { AuditLogDto, ListAuditLogsQueryDto } from './dto/list-audit-logs.dto';
 
@@ -27,6 +28,33 @@ export class AuditService {
 
   /** The caller's company's audit log, newest first, filtered. */
   list(actor: Principal, query: ListAuditLogsQueryDto): Promise<Page<AuditLogDto>> {
+    return paginate(this.listQuery(actor, query), 'a.id', query, (a) => ({
+      id: a.id, actorKind: a.actorKind, actorId: a.actorId, actorRole: a.actorRole, entityType: a.entityType,
+      entityId: a.entityId, action: a.action, changes: a.changes, reason: a.reason, requestId: a.requestId, createdAt: a.createdAt,
+    }));
+  }
+
+  /** The export of the list: same filters, every matching entry in keyset chunks (newest first). */
+  exportSource(actor: Principal, query: Omit<ListAuditLogsQueryDto, 'limit' | 'cursor'>): ExportSource<AuditLogDto> {
+    return keysetSource(this.listQuery(actor, query), {
+      idColumn: 'a.id',
+      index: 'idx_audit_log_company_id',
+      select: (qb) => qb.select([
+        'a.id AS id', 'a.actor_kind AS actorKind', 'a.actor_id AS actorId', 'a.actor_role AS actorRole', 'a.entity_type AS entityType',
+        'a.entity_id AS entityId', 'a.action AS action', 'a.changes AS changes', 'a.reason AS reason', 'a.request_id AS requestId',
+        'a.created_at AS createdAt',
+      ]),
+      map: (r) => ({
+        id: String(r.id), actorKind: String(r.actorKind), actorId: r.actorId === null ? null : String(r.actorId),
+        actorRole: (r.actorRole as string | null) ?? null, entityType: String(r.entityType), entityId: String(r.entityId),
+        action: String(r.action), changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as unknown[],
+        reason: (r.reason as string | null) ?? null, requestId: (r.requestId as string | null) ?? null, createdAt: r.createdAt as Date,
+      }),
+    });
+  }
+
+  /** The list's query: the caller's company and every filter. */
+  private listQuery(actor: Principal, query: Omit<ListAuditLogsQueryDto, 'limit' | 'cursor'>) {
     const qb = this.dataSource.getRepository(AuditLogEntity).createQueryBuilder('a')
       .where('a.company_id = :companyId', { companyId: actor.companyId });
     if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
@@ -34,10 +62,7 @@ export class AuditService {
     if (query.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
     if (query.from) qb.andWhere('a.created_at >= :from', { from: new Date(query.from) });
     if (query.to) qb.andWhere('a.created_at < :to', { to: new Date(query.to) });
-    return paginate(qb, 'a.id', query, (a) => ({
-      id: a.id, actorKind: a.actorKind, actorId: a.actorId, actorRole: a.actorRole, entityType: a.entityType,
-      entityId: a.entityId, action: a.action, changes: a.changes, reason: a.reason, requestId: a.requestId, createdAt: a.createdAt,
-    }));
+    return qb;
   }
 
   async record(em: EntityManager, actor: Principal, entry: AuditEntry): Promise<void> {

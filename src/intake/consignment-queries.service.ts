@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service';
 import { Principal } from '../common/access/principal';
+import { Role } from '../common/access/role.enum';
 import { scopeByPoint } from '../common/access/scope';
 import { businessDay, businessDayRange } from '../common/business-day';
 import { NotFoundError } from '../common/errors/domain-error';
 import { Page, paginate } from '../common/pagination';
-import { aggregateToNumber } from '../database/transformers/bigint.transformer';
+import { aggregateToNumber, toSafeInteger } from '../database/transformers/bigint.transformer';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { FarmersService } from '../farmers/farmers.service';
 import { CommercePointsService } from '../organization/commerce-points.service';
 import { ConsignmentLineEntity } from './consignment-line.entity';
@@ -16,10 +18,17 @@ import { ConsignmentDto, QualityCheckView } from './dto/consignment.dto';
 import { DaySheetDto } from './dto/day-sheet.dto';
 import { ListConsignmentsQueryDto } from './dto/list-consignments-query.dto';
 import { IntakeAmendmentEntity } from './intake-amendment.entity';
-import { REJECT_REASON_ZH, RejectReason } from './intake-status';
+import { ConsignmentStatus, REJECT_REASON_ZH, RejectReason } from './intake-status';
 import { QualityCheckGradeEntity } from './quality-check-grade.entity';
 import { QualityCheckRejectEntity } from './quality-check-reject.entity';
 import { QualityCheckEntity } from './quality-check.entity';
+
+/** One consignment as the export writes it. */
+export type ConsignmentExportRow = {
+  id: string; receiptNo: string; businessDay: string; capturedAt: Date; receivedAt: Date; status: ConsignmentStatus; lineCount: number;
+  estimatedAmountFen: number; pointId: string; pointCode: string; pointName: string; farmerId: string; farmerName: string;
+  note: string | null; voidReason: string | null;
+};
 
 const consignmentNotFound = () => new NotFoundError('交售单', 'Consignment', 'CONSIGNMENT_NOT_FOUND');
 
@@ -34,6 +43,37 @@ export class ConsignmentQueriesService {
   ) {}
 
   list(actor: Principal, query: ListConsignmentsQueryDto): Promise<Page<ConsignmentDto>> {
+    return paginate(this.listQuery(actor, query), 'c.id', query, (c) => toConsignmentDto(c));
+  }
+
+  /**
+   * The export of the list: same filters and scope, every matching row (keyset chunks, newest
+   * first), with the point and farmer names joined per chunk by primary key.
+   */
+  exportSource(actor: Principal, query: Omit<ListConsignmentsQueryDto, 'limit' | 'cursor'>): ExportSource<ConsignmentExportRow> {
+    // One point in effect (a filter, or an agent of one point): walk that point's rows; else the company's.
+    const onePoint = query.pointId ?? (actor.role === Role.AGENT && actor.pointIds.length === 1 ? actor.pointIds[0] : undefined);
+    return keysetSource(this.listQuery(actor, query), {
+      idColumn: 'c.id',
+      index: onePoint ? 'idx_consignment_point_id' : 'idx_consignment_company_id',
+      select: (qb) => qb.select([
+        'c.id AS id', 'c.receipt_no AS receiptNo', 'c.business_day AS businessDay', 'c.captured_at AS capturedAt',
+        'c.received_at AS receivedAt', 'c.status AS status', 'c.line_count AS lineCount', 'c.estimated_amount_fen AS estimatedAmountFen',
+        'c.point_id AS pointId', 'cp.code AS pointCode', 'cp.name AS pointName', 'c.farmer_id AS farmerId', 'f.name AS farmerName',
+        'c.note AS note', 'c.void_reason AS voidReason',
+      ]).leftJoin('commerce_point', 'cp', 'cp.id = c.point_id').leftJoin('farmer', 'f', 'f.id = c.farmer_id'),
+      map: (r) => ({
+        id: String(r.id), receiptNo: String(r.receiptNo), businessDay: String(r.businessDay), capturedAt: r.capturedAt as Date,
+        receivedAt: r.receivedAt as Date, status: r.status as ConsignmentStatus, lineCount: Number(r.lineCount),
+        estimatedAmountFen: toSafeInteger(r.estimatedAmountFen), pointId: String(r.pointId), pointCode: (r.pointCode as string) ?? '',
+        pointName: (r.pointName as string) ?? '', farmerId: String(r.farmerId), farmerName: (r.farmerName as string) ?? '',
+        note: (r.note as string | null) ?? null, voidReason: (r.voidReason as string | null) ?? null,
+      }),
+    });
+  }
+
+  /** The list's query: the caller's scope and every filter (each backed by an index). */
+  private listQuery(actor: Principal, query: Omit<ListConsignmentsQueryDto, 'limit' | 'cursor'>) {
     const qb = this.dataSource.getRepository(ConsignmentEntity).createQueryBuilder('c')
       .where('c.company_id = :companyId', { companyId: actor.companyId });
     scopeByPoint(qb, 'c.point_id', actor);
@@ -45,7 +85,7 @@ export class ConsignmentQueriesService {
     if (query.productId) {
       qb.andWhere('EXISTS (SELECT 1 FROM consignment_line l WHERE l.consignment_id = c.id AND l.product_id = :productId)', { productId: query.productId });
     }
-    return paginate(qb, 'c.id', query, (c) => toConsignmentDto(c));
+    return qb;
   }
 
   /** A farmer's consignments at the points the caller can see. */

@@ -14,6 +14,8 @@ import { ConsignmentStatus } from './intake-status';
 @Index('idx_consignment_point_status', ['pointId', 'status', 'capturedAt'])
 @Index('idx_consignment_farmer_captured', ['farmerId', 'capturedAt'])
 @Index('idx_consignment_company_captured', ['companyId', 'capturedAt'])
+@Index('idx_consignment_company_id', ['companyId', 'id'])
+@Index('idx_consignment_point_id', ['pointId', 'id'])
 export class ConsignmentEntity {
   @IdColumn() id: string;
 

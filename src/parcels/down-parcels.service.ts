@@ -6,6 +6,8 @@ import { Principal } from '../common/access/principal';
 import { businessDay } from '../common/business-day';
 import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
 import { Page, paginate } from '../common/pagination';
+import { maskPhone } from '../common/validation';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { parcelsConfig } from '../config/parcels.config';
 import { inTransaction, isDuplicateKeyError } from '../database/transaction';
 import { CommercePointEntity } from '../organization/commerce-point.entity';
@@ -28,6 +30,13 @@ import { ArrivalSource, DownParcelStatus, PARCEL_EVENTS, ParcelDirection, Pickup
 import { ParcelStationsService } from './parcel-stations.service';
 import { normalizePickupCode } from './pickup-code';
 import { normalizeWaybill, waybillHintWarning } from './waybill';
+
+/** One down parcel as the export writes it (phone masked). */
+export type DownParcelExportRow = {
+  id: string; waybillNo: string; carrierCode: string; carrierName: string; recipientName: string; recipientPhoneMasked: string;
+  pickupCode: string; status: DownParcelStatus; source: ArrivalSource; weightG: number | null; arrivedAt: Date; collectedAt: Date | null;
+  pickupMethod: PickupMethod | null; proxyName: string | null; returnedAt: Date | null; returnReason: string | null;
+};
 
 export const parcelNotFound = () => new NotFoundError('包裹', 'Parcel', 'PARCEL_NOT_FOUND');
 export const waybillTaken = (waybillNo: string) => new ConflictError(
@@ -115,11 +124,40 @@ export class DownParcelsService {
   list(actor: Principal, pointId: string, query: ListDownParcelsQueryDto): Promise<Page<DownParcelDto>> {
     return this.withCarrierCodes(async () => {
       await this.points.requireVisiblePoint(actor, pointId);
-      const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p').where('p.point_id = :pointId', { pointId });
-      if (query.status) qb.andWhere('p.status = :status', { status: query.status });
-      if (query.phoneLast4) qb.andWhere('p.recipient_phone_last4 = :tail', { tail: query.phoneLast4 });
-      return paginate(qb, 'p.id', query, (p) => p);
+      return paginate(this.listQuery(pointId, query), 'p.id', query, (p) => p);
     });
+  }
+
+  /**
+   * The export of a point's down parcels: same filters and scope as the list (the point must be
+   * visible, else 404 before anything is written); phones masked as in the list.
+   */
+  async exportSource(actor: Principal, pointId: string, query: Omit<ListDownParcelsQueryDto, 'limit' | 'cursor'>): Promise<ExportSource<DownParcelExportRow>> {
+    await this.points.requireVisiblePoint(actor, pointId);
+    return keysetSource(this.listQuery(pointId, query), {
+      idColumn: 'p.id',
+      index: 'idx_down_parcel_point_id',
+      select: (qb) => qb.select([
+        'p.id AS id', 'p.waybill_no AS waybillNo', 'cr.code AS carrierCode', 'cr.name AS carrierName', 'p.recipient_name AS recipientName',
+        'p.recipient_phone AS recipientPhone', 'p.pickup_code AS pickupCode', 'p.status AS status', 'p.source AS source',
+        'p.weight_g AS weightG', 'p.arrived_at AS arrivedAt', 'p.collected_at AS collectedAt', 'p.pickup_method AS pickupMethod',
+        'p.proxy_name AS proxyName', 'p.returned_at AS returnedAt', 'p.return_reason AS returnReason',
+      ]).leftJoin('carrier', 'cr', 'cr.id = p.carrier_id'),
+      map: (r) => ({
+        id: String(r.id), waybillNo: String(r.waybillNo), carrierCode: (r.carrierCode as string) ?? '', carrierName: (r.carrierName as string) ?? '',
+        recipientName: String(r.recipientName), recipientPhoneMasked: maskPhone(r.recipientPhone as string) ?? '', pickupCode: String(r.pickupCode),
+        status: r.status as DownParcelStatus, source: r.source as ArrivalSource, weightG: r.weightG === null ? null : Number(r.weightG),
+        arrivedAt: r.arrivedAt as Date, collectedAt: (r.collectedAt as Date | null) ?? null, pickupMethod: (r.pickupMethod as PickupMethod | null) ?? null,
+        proxyName: (r.proxyName as string | null) ?? null, returnedAt: (r.returnedAt as Date | null) ?? null, returnReason: (r.returnReason as string | null) ?? null,
+      }),
+    });
+  }
+
+  private listQuery(pointId: string, query: Omit<ListDownParcelsQueryDto, 'limit' | 'cursor'>) {
+    const qb = this.dataSource.getRepository(DownParcelEntity).createQueryBuilder('p').where('p.point_id = :pointId', { pointId });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.phoneLast4) qb.andWhere('p.recipient_phone_last4 = :tail', { tail: query.phoneLast4 });
+    return qb;
   }
 
   /** For notifications: the parcel's recipient farmer and status now (a collected parcel needs no SMS). */

@@ -28,6 +28,6 @@ import { UpParcelsService } from './up-parcels.service';
     // Recipients and senders are linked to registered farmers by phone.
     { provide: FARMER_PHONE_LOOKUP, useExisting: FarmersService },
   ],
-  exports: [DownParcelsService, ParcelCountsService, CarriersService],
+  exports: [DownParcelsService, UpParcelsService, ParcelCountsService, CarriersService],
 })
 export class ParcelsModule {}

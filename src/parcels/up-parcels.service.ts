@@ -7,6 +7,8 @@ import { ConflictError, InvalidFieldError, NotFoundError, RuleViolationError } f
 import { Page, PageQueryDto, paginate } from '../common/pagination';
 import { maskPhone } from '../common/validation';
 import { inTransaction, isDuplicateKeyError } from '../database/transaction';
+import { toSafeInteger } from '../database/transformers/bigint.transformer';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { CommercePointsService } from '../organization/commerce-points.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { CarriersService } from './carriers.service';
@@ -23,7 +25,7 @@ import { ParcelHandoverEntity } from './entities/parcel-handover.entity';
 import { UpParcelEntity } from './entities/up-parcel.entity';
 import { FARMER_PHONE_LOOKUP, FarmerPhoneLookup } from './farmer-phone-lookup';
 import { ParcelCountsService } from './parcel-counts.service';
-import { HomePickupStatus, PARCEL_EVENTS, ParcelDirection, UpParcelStatus } from './parcel.enums';
+import { HomePickupStatus, PARCEL_EVENTS, ParcelDirection, SenderKind, UpParcelStatus } from './parcel.enums';
 import { normalizeWaybill, waybillHintWarning } from './waybill';
 
 const toUpParcelDto = (p: UpParcelEntity, carrierCode: string, warnings: UpParcelDto['warnings'] = []): UpParcelDto => ({
@@ -47,6 +49,12 @@ const toHandoverDto = (h: ParcelHandoverEntity): HandoverDto => ({
 });
 
 const homePickupNotFound = () => new NotFoundError('上门揽件请求', 'Home pickup request', 'HOME_PICKUP_NOT_FOUND');
+
+/** One up parcel as the export writes it (phone masked). */
+export type UpParcelExportRow = {
+  id: string; waybillNo: string; carrierName: string; senderKind: SenderKind; senderName: string; senderPhoneMasked: string;
+  destination: string; weightG: number; feeFen: number; declaredContents: string; status: UpParcelStatus; sentAt: Date;
+};
 
 /**
  * Up parcels (上行): send registration (counted as `sent` in the same transaction), home pickup
@@ -114,12 +122,36 @@ export class UpParcelsService {
 
   async list(actor: Principal, pointId: string, query: ListUpParcelsQueryDto): Promise<Page<UpParcelDto>> {
     await this.points.requireVisiblePoint(actor, pointId);
+    const page = await paginate(this.listQuery(pointId, query), 'p.id', query, (p) => p);
+    const codes = await this.carriers.codesById(page.items.map((p) => p.carrierId));
+    return { items: page.items.map((p) => toUpParcelDto(p, codes.get(p.carrierId) ?? '')), nextCursor: page.nextCursor };
+  }
+
+  /** The export of a point's up parcels: same filters and scope as the list (404 for a point out of scope); phones masked. */
+  async exportSource(actor: Principal, pointId: string, query: Omit<ListUpParcelsQueryDto, 'limit' | 'cursor'>): Promise<ExportSource<UpParcelExportRow>> {
+    await this.points.requireVisiblePoint(actor, pointId);
+    return keysetSource(this.listQuery(pointId, query), {
+      idColumn: 'p.id',
+      index: 'idx_up_parcel_point_id',
+      select: (qb) => qb.select([
+        'p.id AS id', 'p.waybill_no AS waybillNo', 'cr.name AS carrierName', 'p.sender_kind AS senderKind', 'p.sender_name AS senderName',
+        'p.sender_phone AS senderPhone', 'p.destination_province AS destinationProvince', 'p.destination_city AS destinationCity',
+        'p.weight_g AS weightG', 'p.fee_fen AS feeFen', 'p.declared_contents AS declaredContents', 'p.status AS status', 'p.sent_at AS sentAt',
+      ]).leftJoin('carrier', 'cr', 'cr.id = p.carrier_id'),
+      map: (r) => ({
+        id: String(r.id), waybillNo: String(r.waybillNo), carrierName: (r.carrierName as string) ?? '', senderKind: r.senderKind as SenderKind,
+        senderName: String(r.senderName), senderPhoneMasked: maskPhone(r.senderPhone as string) ?? '',
+        destination: `${String(r.destinationProvince)}${String(r.destinationCity)}`, weightG: Number(r.weightG), feeFen: toSafeInteger(r.feeFen),
+        declaredContents: String(r.declaredContents), status: r.status as UpParcelStatus, sentAt: r.sentAt as Date,
+      }),
+    });
+  }
+
+  private listQuery(pointId: string, query: Omit<ListUpParcelsQueryDto, 'limit' | 'cursor'>) {
     const qb = this.dataSource.getRepository(UpParcelEntity).createQueryBuilder('p').where('p.point_id = :pointId', { pointId });
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     if (query.carrierCode) qb.andWhere('p.carrier_id = (SELECT c.id FROM carrier c WHERE c.code = :code)', { code: query.carrierCode.toUpperCase() });
-    const page = await paginate(qb, 'p.id', query, (p) => p);
-    const codes = await this.carriers.codesById(page.items.map((p) => p.carrierId));
-    return { items: page.items.map((p) => toUpParcelDto(p, codes.get(p.carrierId) ?? '')), nextCursor: page.nextCursor };
+    return qb;
   }
 
   /** A villager phoned for a courier to fetch a parcel at home; publishes parcel.pickup_requested. */

@@ -33,6 +33,7 @@ export const IN_FLIGHT_PAYOUT_STATUSES = [PayoutStatus.PENDING, PayoutStatus.SUB
 @Index('idx_payout_farmer_status', ['farmerId', 'status'])
 @Index('idx_payout_status', ['status', 'updatedAt'])
 @Index('idx_payout_company_paid', ['companyId', 'paidAt'])
+@Index('idx_payout_company_id', ['companyId', 'id'])
 export class PayoutEntity {
   @IdColumn() id: string;
 

@@ -8,9 +8,12 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
+import { scopeByPoint } from '../common/access/scope';
 import { Page, paginate, PageQueryDto } from '../common/pagination';
 import { SettlementConfig } from '../config';
 import { inTransaction } from '../database/transaction';
+import { toSafeInteger } from '../database/transformers/bigint.transformer';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { FarmerPayoutGuard } from '../farmers/farmer-payout-guard';
 import { PayoutMethod } from '../farmers/farmer.entity';
 import { FarmersService } from '../farmers/farmers.service';
@@ -37,6 +40,14 @@ const CHANNEL_OF: Record<PayoutMethod, PayoutChannel> = {
   [PayoutMethod.WECHAT_PAY]: PayoutChannel.WECHAT_PAY,
   [PayoutMethod.ALIPAY]: PayoutChannel.ALIPAY,
   [PayoutMethod.CASH]: PayoutChannel.CASH,
+};
+
+export type PayoutFilters = { pointId?: string; farmerId?: string; status?: PayoutStatus; channel?: PayoutChannel; from?: string; to?: string };
+/** One payout as the export writes it. */
+export type PayoutExportRow = {
+  id: string; requestNo: string; statementId: string; farmerId: string; farmerName: string; pointId: string; pointName: string;
+  amountFen: number; channel: PayoutChannel; status: PayoutStatus; attempts: number; failureReason: string | null;
+  createdAt: Date; paidAt: Date | null; failedAt: Date | null;
 };
 
 const payoutNotFound = () => new NotFoundError('打款', 'Payout', 'PAYOUT_NOT_FOUND');
@@ -304,6 +315,37 @@ export class PayoutsService implements OnModuleInit {
     const qb = this.dataSource.getRepository(PayoutEntity).createQueryBuilder('p')
       .where('p.company_id = :c AND p.farmer_id = :farmerId', { c: actor.companyId, farmerId });
     return paginate(qb, 'p.id', query, toView);
+  }
+
+  /**
+   * The export of payouts in the caller's scope (by the payout's point, like the run statements),
+   * filtered, newest first in keyset chunks.
+   */
+  exportSource(actor: Principal, filters: PayoutFilters): ExportSource<PayoutExportRow> {
+    const qb = this.dataSource.getRepository(PayoutEntity).createQueryBuilder('p').where('p.company_id = :c', { c: actor.companyId });
+    scopeByPoint(qb, 'p.point_id', actor);
+    if (filters.pointId) qb.andWhere('p.point_id = :pointId', { pointId: filters.pointId });
+    if (filters.farmerId) qb.andWhere('p.farmer_id = :farmerId', { farmerId: filters.farmerId });
+    if (filters.status) qb.andWhere('p.status = :status', { status: filters.status });
+    if (filters.channel) qb.andWhere('p.channel = :channel', { channel: filters.channel });
+    if (filters.from) qb.andWhere('p.created_at >= :from', { from: new Date(filters.from) });
+    if (filters.to) qb.andWhere('p.created_at < :to', { to: new Date(filters.to) });
+    return keysetSource(qb, {
+      idColumn: 'p.id',
+      index: 'idx_payout_company_id',
+      select: (q) => q.select([
+        'p.id AS id', 'p.request_no AS requestNo', 'p.statement_id AS statementId', 'p.farmer_id AS farmerId', 'f.name AS farmerName',
+        'p.point_id AS pointId', 'cp.name AS pointName', 'p.amount_fen AS amountFen', 'p.channel AS channel', 'p.status AS status',
+        'p.attempts AS attempts', 'p.failure_reason AS failureReason', 'p.created_at AS createdAt', 'p.paid_at AS paidAt', 'p.failed_at AS failedAt',
+      ]).leftJoin('farmer', 'f', 'f.id = p.farmer_id').leftJoin('commerce_point', 'cp', 'cp.id = p.point_id'),
+      map: (r) => ({
+        id: String(r.id), requestNo: String(r.requestNo), statementId: String(r.statementId), farmerId: String(r.farmerId),
+        farmerName: (r.farmerName as string) ?? '', pointId: String(r.pointId), pointName: (r.pointName as string) ?? '',
+        amountFen: toSafeInteger(r.amountFen), channel: r.channel as PayoutChannel, status: r.status as PayoutStatus, attempts: Number(r.attempts),
+        failureReason: (r.failureReason as string | null) ?? null, createdAt: r.createdAt as Date, paidAt: (r.paidAt as Date | null) ?? null,
+        failedAt: (r.failedAt as Date | null) ?? null,
+      }),
+    });
   }
 
   /** The farmer's newest payout, or null. */

@@ -22,6 +22,7 @@ export enum StatementStatus {
 @Index('idx_payout_statement_farmer', ['farmerId', 'id'])
 @Index('idx_payout_statement_company_status', ['companyId', 'status'])
 @Index('idx_payout_statement_company_created', ['companyId', 'createdAt'])
+@Index('idx_payout_statement_company_id', ['companyId', 'id'])
 export class PayoutStatementEntity {
   @IdColumn() id: string;
 

@@ -11,6 +11,7 @@ import { Page, paginate, PageQueryDto } from '../common/pagination';
 import { SettlementConfig } from '../config';
 import { isDuplicateKeyError } from '../database/transaction';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
+import { ExportSource, keysetSource } from '../exports/keyset-source';
 import { FarmersService } from '../farmers/farmers.service';
 import { AccountOwnerType, AccountType } from '../ledger/ledger.enums';
 import { LedgerService, SETTLEABLE_KINDS } from '../ledger/ledger.service';
@@ -37,6 +38,13 @@ export type StatementItemView = {
   entryId: string; kind: string; amountFen: number; productId: string | null; productName: string | null; gradeCode: string | null;
   quantityBase: number | null; unitPriceFen: number | null; priceUnitSizeBase: number | null; channel: string | null;
   occurredAt: Date | null; postedAt: Date; description: string | null;
+};
+
+export type StatementFilters = { runId?: string; pointId?: string; farmerId?: string; status?: StatementStatus };
+/** One statement as the export writes it. */
+export type StatementExportRow = {
+  id: string; runId: string; periodKey: string; farmerId: string; farmerName: string; pointId: string; pointName: string;
+  totalFen: number; itemCount: number; status: StatementStatus; approvedAt: Date | null; createdAt: Date;
 };
 
 const toRunView = (r: SettlementRunEntity): RunView => ({
@@ -266,11 +274,45 @@ export class SettlementService {
   }
 
   listRunStatements(actor: Principal, runId: string, query: ListStatementsQueryDto): Promise<Page<StatementView>> {
-    const qb = this.dataSource.getRepository(PayoutStatementEntity).createQueryBuilder('s')
-      .where('s.run_id = :runId AND s.company_id = :c', { runId, c: actor.companyId });
+    return paginate(this.statementsQuery(actor, { runId, pointId: query.pointId }), 's.id', query, toStatementView);
+  }
+
+  /**
+   * The export of statements (of one run, or of every run): the run statements list's scope (the
+   * statement's point) and filters. A run of another company is 404 before anything is written.
+   */
+  async exportStatementsSource(actor: Principal, filters: StatementFilters): Promise<ExportSource<StatementExportRow>> {
+    if (filters.runId) {
+      const run = await this.dataSource.getRepository(SettlementRunEntity).findOneBy({ id: filters.runId, companyId: actor.companyId });
+      if (!run) throw runNotFound();
+    }
+    return keysetSource(this.statementsQuery(actor, filters), {
+      idColumn: 's.id',
+      index: 'idx_payout_statement_company_id',
+      select: (qb) => qb.select([
+        's.id AS id', 's.run_id AS runId', 'r.period_key AS periodKey', 's.farmer_id AS farmerId', 'f.name AS farmerName',
+        's.point_id AS pointId', 'cp.name AS pointName', 's.total_fen AS totalFen', 's.item_count AS itemCount', 's.status AS status',
+        's.approved_at AS approvedAt', 's.created_at AS createdAt',
+      ]).leftJoin('settlement_run', 'r', 'r.id = s.run_id').leftJoin('farmer', 'f', 'f.id = s.farmer_id')
+        .leftJoin('commerce_point', 'cp', 'cp.id = s.point_id'),
+      map: (r) => ({
+        id: String(r.id), runId: String(r.runId), periodKey: (r.periodKey as string) ?? '', farmerId: String(r.farmerId),
+        farmerName: (r.farmerName as string) ?? '', pointId: String(r.pointId), pointName: (r.pointName as string) ?? '',
+        totalFen: aggregateToNumber(r.totalFen), itemCount: Number(r.itemCount), status: r.status as StatementStatus,
+        approvedAt: (r.approvedAt as Date | null) ?? null, createdAt: r.createdAt as Date,
+      }),
+    });
+  }
+
+  /** Statements in the caller's scope (by the statement's point), filtered. */
+  private statementsQuery(actor: Principal, filters: StatementFilters) {
+    const qb = this.dataSource.getRepository(PayoutStatementEntity).createQueryBuilder('s').where('s.company_id = :c', { c: actor.companyId });
     scopeByPoint(qb, 's.point_id', actor);
-    if (query.pointId) qb.andWhere('s.point_id = :pointId', { pointId: query.pointId });
-    return paginate(qb, 's.id', query, toStatementView);
+    if (filters.runId) qb.andWhere('s.run_id = :runId', { runId: filters.runId });
+    if (filters.pointId) qb.andWhere('s.point_id = :pointId', { pointId: filters.pointId });
+    if (filters.farmerId) qb.andWhere('s.farmer_id = :farmerId', { farmerId: filters.farmerId });
+    if (filters.status) qb.andWhere('s.status = :status', { status: filters.status });
+    return qb;
   }
 
   /** A statement with every item (the ledger entries it pays). Farmers see only their own. */

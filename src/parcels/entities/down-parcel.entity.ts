@@ -21,6 +21,7 @@ import { ArrivalSource, DownParcelStatus, PickupMethod } from '../parcel.enums';
 @Index('idx_down_parcel_status_arrived', ['status', 'arrivedAt'])
 @Index('idx_down_parcel_recipient_farmer', ['recipientFarmerId'])
 @Index('idx_down_parcel_recipient_phone', ['recipientPhone'])
+@Index('idx_down_parcel_point_id', ['pointId', 'id'])
 export class DownParcelEntity {
   @IdColumn() id: string;
 

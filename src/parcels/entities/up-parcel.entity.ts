@@ -11,6 +11,7 @@ import { SenderKind, UpParcelStatus } from '../parcel.enums';
 @Index('uq_up_parcel_client', ['pointId', 'clientId'], { unique: true })
 @Index('idx_up_parcel_point_status', ['pointId', 'status', 'carrierId'])
 @Index('idx_up_parcel_point_sent', ['pointId', 'sentAt'])
+@Index('idx_up_parcel_point_id', ['pointId', 'id'])
 export class UpParcelEntity {
   @IdColumn() id: string;
 
