@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExportsModule } from '../exports/exports.module';
 import { DashboardsController } from './dashboards.controller';
 import { DashboardsService } from './dashboards.service';
 import { ReportsTimedJobs } from './reports.timed-jobs';
@@ -9,6 +10,7 @@ import { RollupsService } from './rollups.service';
  * the parcel station's own counters. DashboardsService (with DASHBOARD_COLUMNS) is what exports use.
  */
 @Module({
+  imports: [ExportsModule],
   controllers: [DashboardsController],
   providers: [DashboardsService, RollupsService, ReportsTimedJobs],
   exports: [DashboardsService, RollupsService],

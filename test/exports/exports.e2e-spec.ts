@@ -276,4 +276,30 @@ describe('Exports: CSV and Excel of every list, streamed and scoped; the printab
     expectErrorBody((await farmer.get(`/api/v1/me/statements/${statementOf[farmerB.id]}/print`)).body, 404);
     expectErrorBody((await farmer.get(`/api/v1/statements/${id}/print`)).body, 403);
   });
+
+  it('should export a dashboard as CSV and Excel with the same rows and totals as the live dashboard, scoped, past the live range limit', async () => {
+    await c.admin.post('/api/v1/reports/rollups/rebuild', { from: today, to: today }).expect(200);
+    const q = `scope=point&pointId=${org.pointA.id}&from=${today}&to=${today}`;
+    const live = (await c.agentA.get(`/api/v1/dashboards/intake?${q}`).expect(200)).body as { rows: Array<{ amountFen: number; quantityBase: number }> };
+    expect(live.rows.length).toBeGreaterThan(0);
+    const liveFen = live.rows.reduce((s, r) => s + r.amountFen, 0);
+    expect(liveFen).toBeGreaterThanOrEqual(3400);
+    const csv = await csvOf(c.agentA, `/api/v1/dashboards/intake/export?${q}`);
+    expect(csv.headers).toEqual(expect.arrayContaining(['产品', '等级', '金额（元）', '金额（分）']));
+    expect(csv.rows).toHaveLength(live.rows.length);
+    expect(sumOf(csv.rows, '金额（分）')).toBe(liveFen);
+    const xlsx = await xlsxOf(c.admin, `/api/v1/dashboards/intake/export?format=xlsx&${q}`);
+    expect(xlsx.rows).toHaveLength(live.rows.length);
+    expect(sumOf(xlsx.rows, '金额（分）')).toBe(liveFen);
+    expect(sumOf(xlsx.rows, '数量（基本单位）')).toBe(live.rows.reduce((s, r) => s + r.quantityBase, 0));
+    // percentages: basis points live, a fraction shown as a percent in the export
+    const qcLive = (await c.admin.get(`/api/v1/dashboards/qc?${q}`).expect(200)).body as { rows: Array<{ passRateBp: number | null }> };
+    const qcCsv = await csvOf(c.admin, `/api/v1/dashboards/qc/export?${q}`);
+    expect(qcCsv.rows[0]['合格率']).toBe(`${(qcLive.rows[0].passRateBp! / 100).toFixed(2)}%`);
+    // out of scope: 404 before a byte is sent; a long range is refused live and exported
+    expectErrorBody((await c.agentB.get(`/api/v1/dashboards/intake/export?${q}`)).body, 404);
+    const longRange = `scope=point&pointId=${org.pointA.id}&from=2024-01-01&to=${today}`;
+    expectErrorBody((await c.agentA.get(`/api/v1/dashboards/intake?${longRange}`)).body, 422, 'REPORT_RANGE_TOO_LONG');
+    expect(sumOf((await csvOf(c.agentA, `/api/v1/dashboards/intake/export?${longRange}`)).rows, '金额（分）')).toBe(liveFen);
+  });
 });

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ExportFormatQueryDto } from '../../exports/dto/export-query.dto';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
@@ -41,3 +42,6 @@ export class RebuildRollupsDto {
   @ApiProperty({ example: '2026-11-01' }) @Matches(DAY, { message: 'must be a day YYYY-MM-DD' }) from: string;
   @ApiProperty({ example: '2026-11-30' }) @Matches(DAY, { message: 'must be a day YYYY-MM-DD' }) to: string;
 }
+
+/** A dashboard's own query plus the export format (csv | xlsx) and delivery. */
+export class DashboardExportQueryDto extends IntersectionType(DashboardQueryDto, ExportFormatQueryDto) {}
