@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service';
-import { FarmerRef, FarmersService } from '../farmers/farmers.service';
+import { PayoutMethod } from '../farmers/farmer.entity';
+import { FARMER_EVENTS, FarmerRef, FarmersService } from '../farmers/farmers.service';
 import { INTAKE_EVENTS } from '../intake/consignments.service';
 import { REJECT_REASON_ZH, RejectReason } from '../intake/intake-status';
 import { CommercePointsService } from '../organization/commerce-points.service';
@@ -9,7 +10,7 @@ import { CarriersService } from '../parcels/carriers.service';
 import { DownParcelsService } from '../parcels/down-parcels.service';
 import { DownParcelStatus, PARCEL_EVENTS } from '../parcels/parcel.enums';
 import { DomainEventJob } from '../queues/queue-names';
-import { formatQuantity, joinItems, shanghaiMonthDay } from './sms-format';
+import { formatQuantity, joinItems, shanghaiMonthDay, shanghaiMonthDayTime } from './sms-format';
 import { SmsRecipientRole } from './sms-message.entity';
 import { SmsRecipient, SmsService } from './sms.service';
 import { SmsParams, SmsTemplateKey } from './sms-templates';
@@ -18,6 +19,7 @@ export type FarmerNotice = { sourceKey: string; farmer: FarmerRef; template: Sms
 
 type ReceivedPayload = { consignmentId: string; receiptNo: string; companyId: string; pointId: string; farmerId: string; lines: Array<{ productId: string; quantity: string; unit: string }> };
 type QcPayload = { receiptNo: string; farmerId: string; pointId: string; corrected: boolean; lines: Array<{ productId: string; acceptedQuantityBase: number; rejectedQuantityBase: number; rejected: Array<{ reason: string }> }> };
+type PayoutChangedPayload = { farmerId: string; companyId: string; notifyPhone: string; method: PayoutMethod; bankName: string | null; accountLast4: string | null; changedAt: string };
 type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; pickupCode: string; recipientPhone: string; arrivedAt: string; returnDueAt?: string };
 
 /**
@@ -48,6 +50,7 @@ export class NotificationEventsService implements OnModuleInit {
     this.handlers.register(INTAKE_EVENTS.QC_COMPLETED, (e) => this.qcCompleted(e));
     this.handlers.register(PARCEL_EVENTS.ARRIVED, (e) => this.parcelNotice(e, 'PARCEL_ARRIVED'));
     this.handlers.register(PARCEL_EVENTS.OVERDUE, (e) => this.parcelNotice(e, 'PARCEL_OVERDUE'));
+    this.handlers.register(FARMER_EVENTS.PAYOUT_CHANGED, (e) => this.payoutChanged(e));
   }
 
   /**
@@ -103,6 +106,21 @@ export class NotificationEventsService implements OnModuleInit {
     });
   }
 
+  /**
+   * Security notice of a payout-account change, to the phone the confirming code went to (the old
+   * one if the phone changed too). It goes regardless of consent, quiet hours or an inactive farmer
+   * and not to the family phone: its point is that the account holder hears of it at once.
+   */
+  private async payoutChanged(e: DomainEventJob): Promise<void> {
+    const p = e.payload as PayoutChangedPayload;
+    const farmer = await this.farmers.findRef(p.farmerId);
+    await this.sms.request({
+      sourceKey: sourceKey(e), template: 'PAYOUT_ACCOUNT_CHANGED', companyId: p.companyId, farmerId: p.farmerId,
+      params: { name: farmer?.name ?? '农户', time: shanghaiMonthDayTime(new Date(p.changedAt)), account: payoutAccountText(p) },
+      recipients: [{ phone: p.notifyPhone, role: SmsRecipientRole.FARMER }],
+    });
+  }
+
   /** Parcel SMS go to the recipient's phone; a linked farmer's consent and family phone apply. */
   private async parcelNotice(e: DomainEventJob, template: 'PARCEL_ARRIVED' | 'PARCEL_OVERDUE'): Promise<void> {
     const p = e.payload as ParcelPayload;
@@ -132,4 +150,15 @@ function farmerRecipients(f: FarmerRef): SmsRecipient[] {
   const list: SmsRecipient[] = [{ phone: f.phone, role: SmsRecipientRole.FARMER }];
   if (f.familyPhone && f.familyPhone !== f.phone) list.push({ phone: f.familyPhone, role: SmsRecipientRole.FAMILY });
   return list;
+}
+
+/** The new account as the notice names it, masked: 桃江农商银行卡（尾号0123）, 支付宝（尾号0000）, 微信, 现金. */
+export function payoutAccountText(p: { method: PayoutMethod; bankName: string | null; accountLast4: string | null }): string {
+  const tail = p.accountLast4 ? `（尾号${p.accountLast4}）` : '';
+  switch (p.method) {
+    case PayoutMethod.BANK_CARD: return `${p.bankName?.endsWith('银行') ? `${p.bankName}卡` : `${p.bankName ?? ''}银行卡`}${tail}`;
+    case PayoutMethod.ALIPAY: return `支付宝${tail}`;
+    case PayoutMethod.WECHAT_PAY: return `微信${tail}`;
+    default: return '现金（到服务点领取）';
+  }
 }

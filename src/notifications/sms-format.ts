@@ -18,3 +18,10 @@ export function shanghaiMonthDay(at: Date): string {
   const local = new Date(at.getTime() + 8 * 3600_000);
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
 }
+
+/** Shanghai date and minute of an instant, as 11月23日 18:05. */
+export function shanghaiMonthDayTime(at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3600_000);
+  const hm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  return `${shanghaiMonthDay(at)}${hm}`;
+}
