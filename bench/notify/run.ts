@@ -71,14 +71,17 @@ async function main(): Promise<void> {
   await api.listen(0, '127.0.0.1');
   const port = (api.getHttpServer().address() as { port: number }).port;
   for (const q of [QUEUES.DOMAIN_EVENTS, QUEUES.SMS, QUEUES.TIMED_JOBS]) await api.get(getQueueToken(q)).obliterate({ force: true });
-  // The per-phone rate windows of an earlier run would defer this run's messages by up to a day.
+  // The per-phone rate windows of an earlier run (or pass) would defer the next messages by up to a day.
   const redis = api.get<Queue>(getQueueToken(QUEUES.SMS)).client;
-  for (let cursor = '0'; ;) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', 'bench_notify:smsrl:*', 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
+  const clearRateWindows = async () => {
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'bench_notify:smsrl:*', 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  };
+  await clearRateWindows();
   const worker: INestApplicationContext = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   await worker.init();
 
@@ -91,25 +94,53 @@ async function main(): Promise<void> {
 
   // 1. Events → SENT messages through relay, handlers, SMS queue and the outbox provider.
   const ds = api.get(DataSource);
-  const events = farmerIds.map((farmerId, i) => ({
+  const eventsFor = (tag: string) => farmerIds.map((farmerId, i) => ({
     eventType: 'consignment.received', aggregateType: 'consignment', aggregateId: String(g.firstConsignmentId + i),
-    payload: { consignmentId: String(g.firstConsignmentId + i), receiptNo: `BWH-N-${i}`, companyId: g.companyId, pointId: g.pointId, farmerId, lines: [{ productId: g.productId, quantity: '30', unit: '枚' }] },
+    payload: { consignmentId: String(g.firstConsignmentId + i), receiptNo: `BWH-${tag}-${i}`, companyId: g.companyId, pointId: g.pointId, farmerId, lines: [{ productId: g.productId, quantity: '30', unit: '枚' }] },
   }));
-  log(`publishing ${EVENTS.toLocaleString()} consignment.received events and waiting until every message is SENT …`);
+  const events = eventsFor('N');
   const count = async (where: string) => Number((await conn.query(`SELECT COUNT(*) AS n FROM sms_message WHERE template = 'CONSIGNMENT_RECEIVED' AND ${where}`) as unknown as [[{ n: number }]])[0][0].n);
+  const lastMessageId = async () => Number((await conn.query('SELECT COALESCE(MAX(id), 0) AS maxId FROM sms_message') as unknown as [[{ maxId: number }]])[0][0].maxId);
+  // Warm-up (connections, JIT, ORM metadata) with a tenth of the events, not measured.
+  const warm = eventsFor('W').slice(0, Math.max(1, Math.floor(EVENTS / 10)));
+  const warmFrom = await lastMessageId();
+  await ds.transaction((em) => api.get(OutboxService).publish(em, ...warm));
+  await waitFor(async () => (await count(`id > ${warmFrom} AND status = 'SENT'`)) >= warm.length, 600_000, 'warm-up');
+  await clearRateWindows();
+
+  log(`publishing ${EVENTS.toLocaleString()} consignment.received events and waiting until every message is SENT …`);
+  const firstFrom = await lastMessageId();
   t = performance.now();
   await ds.transaction((em) => api.get(OutboxService).publish(em, ...events));
   const published = performance.now();
+  const publishMs = published - t;
+  let relayedAt = 0;
   let recordedAt = 0;
   await waitFor(async () => {
-    if (!recordedAt && (await count('1 = 1')) >= EVENTS) recordedAt = performance.now();
-    return (await count(`status = 'SENT'`)) >= EVENTS;
+    if (!relayedAt && Number((await conn.query(`SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'PENDING'`) as unknown as [[{ n: number }]])[0][0].n) === 0) relayedAt = performance.now();
+    if (!recordedAt && (await count(`id > ${firstFrom}`)) >= EVENTS) recordedAt = performance.now();
+    return (await count(`id > ${firstFrom} AND status = 'SENT'`)) >= EVENTS;
   }, 600_000, 'events to SENT');
   const sentAt = performance.now();
   const eventsMs = sentAt - published;
-  const [[dupes]] = await conn.query(`SELECT COUNT(*) - COUNT(DISTINCT farmer_id) AS n FROM sms_message WHERE template = 'CONSIGNMENT_RECEIVED'`) as unknown as [[{ n: number }]];
+  const [[dupes]] = await conn.query(`SELECT COUNT(*) - COUNT(DISTINCT farmer_id) AS n FROM sms_message WHERE template = 'CONSIGNMENT_RECEIVED' AND id > ?`, [firstFrom]) as unknown as [[{ n: number }]];
   if (Number(dupes.n) !== 0) throw new Error('a farmer got the receipt twice');
   const load1 = loadavg();
+
+  // 1b. The same again in two stages, to see where the time goes: with sending paused, events →
+  // recorded and queued messages; then sending alone.
+  await clearRateWindows();
+  const smsQueue = worker.get<Queue>(getQueueToken(QUEUES.SMS));
+  await smsQueue.pause(true);
+  const since = `id > ${await lastMessageId()}`;
+  await ds.transaction((em) => api.get(OutboxService).publish(em, ...eventsFor('S')));
+  const stagePublished = performance.now();
+  await waitFor(async () => (await count(since)) >= EVENTS, 600_000, 'stage: events to messages');
+  const stageRecordedMs = performance.now() - stagePublished;
+  const resumed = performance.now();
+  await smsQueue.resume(true);
+  await waitFor(async () => (await count(`${since} AND status = 'SENT'`)) >= EVENTS, 600_000, 'stage: messages to SENT');
+  const stageSentMs = performance.now() - resumed;
 
   // 2. YE commands through the signed webhook, one after another, each from its own farmer.
   const secret = process.env.SMS_WEBHOOK_SECRET as string;
@@ -150,9 +181,12 @@ async function main(): Promise<void> {
     '| measure | result | target |',
     '|---|---|---|',
     `| bare multi-row INSERT of ${EVENTS.toLocaleString()} sms_message rows (5,000/statement) | ${(bareInsertMs / 1000).toFixed(2)} s, ${rate(EVENTS, bareInsertMs)} rows/s | baseline |`,
-    `| publish ${EVENTS.toLocaleString()} consignment.received events (one transaction) | ${((published - t) / 1000).toFixed(2)} s | — |`,
+    `| publish ${EVENTS.toLocaleString()} consignment.received events (one transaction) | ${(publishMs / 1000).toFixed(2)} s | — |`,
+    `| events relayed to the domain-events queue (outbox relay, ${process.env.OUTBOX_RELAY_BATCH_SIZE ?? 200} a batch) | ${((relayedAt - published) / 1000).toFixed(2)} s, ${rate(EVENTS, relayedAt - published)}/s | — |`,
     `| events → message rows recorded (relay + handlers) | ${((recordedAt - published) / 1000).toFixed(2)} s, ${rate(EVENTS, recordedAt - published)}/s | — |`,
     `| events → SENT messages (relay, handlers, sms queue, outbox provider) | ${(eventsMs / 1000).toFixed(2)} s, **${rate(EVENTS, eventsMs)} messages/s** | ≥ 1,000/s |`,
+    `| stage A: events → messages recorded and queued, sending paused | ${(stageRecordedMs / 1000).toFixed(2)} s, ${rate(EVENTS, stageRecordedMs)} events/s | — |`,
+    `| stage B: queued messages → SENT, sending alone | ${(stageSentMs / 1000).toFixed(2)} s, ${rate(EVENTS, stageSentMs)} messages/s | — |`,
     `| ${phones.length.toLocaleString()} YE commands through the signed webhook, sequential (HTTP round trip) | p50 ${ms(pct(latencies, 50))}, **p99 ${ms(pct(latencies, 99))}**, max ${ms(latencies[latencies.length - 1])} | p99 < 50 ms |`,
     `| bare SELECT of the same farmers' balances by phone | p50 ${ms(pct(bare, 50))}, p99 ${ms(pct(bare, 99))} | baseline |`,
   ];
