@@ -10,7 +10,7 @@ import { CarriersService } from '../parcels/carriers.service';
 import { DownParcelsService } from '../parcels/down-parcels.service';
 import { DownParcelStatus, PARCEL_EVENTS } from '../parcels/parcel.enums';
 import { DomainEventJob } from '../queues/queue-names';
-import { formatQuantity, joinItems, shanghaiMonthDay, shanghaiMonthDayTime } from './sms-format';
+import { formatQuantity, joinItems, payoutAccountText, shanghaiMonthDay, shanghaiMonthDayTime } from './sms-format';
 import { SmsRecipientRole } from './sms-message.entity';
 import { SmsRecipient, SmsService } from './sms.service';
 import { SmsParams, SmsTemplateKey } from './sms-templates';
@@ -181,15 +181,4 @@ function farmerRecipients(f: FarmerRef): SmsRecipient[] {
   const list: SmsRecipient[] = [{ phone: f.phone, role: SmsRecipientRole.FARMER }];
   if (f.familyPhone && f.familyPhone !== f.phone) list.push({ phone: f.familyPhone, role: SmsRecipientRole.FAMILY });
   return list;
-}
-
-/** The new account as the notice names it, masked: 桃江农商银行卡（尾号0123）, 支付宝（尾号0000）, 微信, 现金. */
-export function payoutAccountText(p: { method: PayoutMethod; bankName: string | null; accountLast4: string | null }): string {
-  const tail = p.accountLast4 ? `（尾号${p.accountLast4}）` : '';
-  switch (p.method) {
-    case PayoutMethod.BANK_CARD: return `${p.bankName?.endsWith('银行') ? `${p.bankName}卡` : `${p.bankName ?? ''}银行卡`}${tail}`;
-    case PayoutMethod.ALIPAY: return `支付宝${tail}`;
-    case PayoutMethod.WECHAT_PAY: return `微信${tail}`;
-    default: return '现金（到服务点领取）';
-  }
 }
