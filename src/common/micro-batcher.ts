@@ -10,7 +10,7 @@ export class MicroBatcher<I, O> {
   private timer: NodeJS.Timeout | undefined;
 
   /** `run` returns one outcome per item, in order: a value, or an Error for that item alone. */
-  constructor(private readonly run: (items: I[]) => Promise<Array<O | Error>>, private readonly windowMs = 3, private readonly maxItems = 500) {}
+  constructor(private readonly run: (items: I[]) => Promise<Array<O | Error>>, private readonly windowMs = 15, private readonly maxItems = 500) {}
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
