@@ -12,14 +12,16 @@ import { ParcelsModule } from '../parcels/parcels.module';
 import { FarmerAuthController } from './farmer-auth.controller';
 import { FarmerAuthService } from './farmer-auth.service';
 import { MeController } from './me.controller';
+import { PayoutChangeController } from './payout-change.controller';
+import { SmsCodeService } from './sms-code.service';
 import { SmsCommandsService } from './sms-commands.service';
 import { SmsWebhooksController } from './sms-webhooks.controller';
 
 /** The farmer app: SMS-code login, farmer tokens, and the /me routes. */
 @Module({
   imports: [FarmersModule, NotificationsModule, IntakeModule, ParcelsModule, OrganizationModule, CatalogModule, SettlementModule, PayoutsModule, LedgerModule, OrderFarmingModule],
-  controllers: [FarmerAuthController, MeController, SmsWebhooksController],
-  providers: [FarmerAuthService, SmsCommandsService],
+  controllers: [FarmerAuthController, MeController, SmsWebhooksController, PayoutChangeController],
+  providers: [FarmerAuthService, SmsCodeService, SmsCommandsService],
   exports: [FarmerAuthService],
 })
 export class FarmerAppModule {}

@@ -5,6 +5,7 @@ import { CryptoConfig } from '../config';
 import { OrganizationModule } from '../organization/organization.module';
 import { FarmerPayoutGuard } from './farmer-payout-guard';
 import { FarmersController } from './farmers.controller';
+import { PayoutChangeCodeCheck } from './payout-change-code';
 import { FARMER_CIPHER, FarmersService } from './farmers.service';
 
 /** Farmer registry. Exports FarmersService (farmer lookups for intake, parcels, ledger). */
@@ -14,6 +15,7 @@ import { FARMER_CIPHER, FarmersService } from './farmers.service';
   providers: [
     FarmersService,
     FarmerPayoutGuard,
+    PayoutChangeCodeCheck,
     {
       provide: FARMER_CIPHER,
       inject: [ConfigService],
@@ -23,6 +25,6 @@ import { FARMER_CIPHER, FarmersService } from './farmers.service';
       },
     },
   ],
-  exports: [FarmersService, FarmerPayoutGuard],
+  exports: [FarmersService, FarmerPayoutGuard, PayoutChangeCodeCheck],
 })
 export class FarmersModule {}

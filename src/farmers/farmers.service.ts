@@ -19,12 +19,13 @@ import { ListFarmersQueryDto } from './dto/list-farmers-query.dto';
 import { PayoutDto } from './dto/payout.dto';
 import { UpdateFarmerDto } from './dto/update-farmer.dto';
 import { FarmerPayoutGuard } from './farmer-payout-guard';
+import { PayoutChangeCodeCheck } from './payout-change-code';
 import { FarmerEntity, PayoutMethod } from './farmer.entity';
 import { isValidIdNumber } from './id-number';
 
 export const FARMER_CIPHER = Symbol('FARMER_CIPHER');
 
-export const FARMER_EVENTS = { REGISTERED: 'farmer.registered' } as const;
+export const FARMER_EVENTS = { REGISTERED: 'farmer.registered', PAYOUT_CHANGED: 'farmer.payout_changed' } as const;
 
 /** What other modules need to know about a farmer (intake, parcels, ledger). */
 export type FarmerRef = {
@@ -70,6 +71,7 @@ export class FarmersService {
     private readonly regions: RegionsService,
     @Inject(FARMER_CIPHER) private readonly cipher: FieldCipher,
     private readonly payoutGuard: FarmerPayoutGuard,
+    private readonly payoutCodes: PayoutChangeCodeCheck,
   ) {}
 
   toDto(actor: Principal, f: FarmerEntity): FarmerDto {
@@ -115,18 +117,49 @@ export class FarmersService {
     });
   }
 
-  /** Changes a farmer; only admins and agents of the farmer's usual point (others: 404). */
+  /**
+   * Changes a farmer; only admins and agents of the farmer's usual point (others: 404). New payout
+   * details need `payoutCode`, the fresh SMS code sent to the farmer's current phone.
+   */
   async update(actor: Principal, id: string, dto: UpdateFarmerDto): Promise<FarmerDto> {
-    return this.dataSource.transaction(async (em) => {
-      const repo = em.getRepository(FarmerEntity);
-      const farmer = await repo.findOne({ where: { id, companyId: actor.companyId }, lock: { mode: 'pessimistic_write' } });
-      if (!farmer) throw farmerNotFound();
+    return this.change(actor, id, dto, dto.payoutCode, async (em, farmer) => {
       await this.points.requireActivePointForAction(actor, farmer.usualPointId, em).catch((err) => {
         throw err instanceof NotFoundError ? farmerNotFound() : err;
       });
       if (dto.usualPointId && dto.usualPointId !== farmer.usualPointId) {
         await this.points.requireActivePointForAction(actor, dto.usualPointId, em);
       }
+    });
+  }
+
+  /** The farmer's own payout change (farmer app, a farmer principal): the code sent to the farmer's phone is required. */
+  async changeOwnPayout(actor: Principal, payout: PayoutDto, code: string): Promise<FarmerDto> {
+    return this.change(actor, actor.id, { payout }, code, async () => undefined);
+  }
+
+  /** Who may ask for a payout-change code for this farmer: the same callers as `update` (others: 404). */
+  async requireForPayoutChange(actor: Principal, id: string): Promise<FarmerRef> {
+    const farmer = await this.requireFarmerInCompany(actor.companyId, id);
+    await this.points.requireActivePointForAction(actor, farmer.usualPointId).catch((err) => {
+      throw err instanceof NotFoundError ? farmerNotFound() : err;
+    });
+    return farmer;
+  }
+
+  /**
+   * One change of a farmer under the row lock. A payout change waits for no payout in flight
+   * (409), then needs a valid code (422; a wrong try is still committed so the 5-try limit
+   * holds), is audited masked, and publishes `farmer.payout_changed` for the SMS to the old phone.
+   */
+  private async change(
+    actor: Principal, id: string, dto: UpdateFarmerDto, payoutCode: string | undefined,
+    authorize: (em: EntityManager, farmer: FarmerEntity) => Promise<void>,
+  ): Promise<FarmerDto> {
+    const outcome = await this.dataSource.transaction(async (em): Promise<{ view: FarmerDto } | { error: Error }> => {
+      const repo = em.getRepository(FarmerEntity);
+      const farmer = await repo.findOne({ where: { id, companyId: actor.companyId }, lock: { mode: 'pessimistic_write' } });
+      if (!farmer) throw farmerNotFound();
+      await authorize(em, farmer);
       const values = await this.checkedValues(dto);
       if (dto.payout) {
         // The farmer row is locked; a payout is issued only under the same lock (PayoutsService).
@@ -134,6 +167,14 @@ export class FarmersService {
           throw new ConflictError('FARMER_PAYOUT_IN_FLIGHT', '该农户有正在处理的打款，请待其完成后再修改收款信息',
             'A payout to this farmer is in flight; change the payout details after it completes',
             [{ field: 'payout', message: '打款处理中', messageEn: 'payout in flight' }]);
+        }
+        if (!payoutCode) {
+          throw new RuleViolationError('PAYOUT_CODE_REQUIRED', '修改收款信息须提供发到农户手机的验证码', 'Changing payout details needs the SMS code sent to the farmer\'s phone',
+            [{ field: 'payoutCode', message: '请先获取验证码', messageEn: 'request a code first' }]);
+        }
+        if (!(await this.payoutCodes.verify(em, farmer, payoutCode))) {
+          return { error: new RuleViolationError('PAYOUT_CODE_INVALID', '验证码错误、已过期或已使用，请重新获取', 'Payout-change code wrong, expired or used',
+            [{ field: 'payoutCode', message: '验证码无效', messageEn: 'invalid code' }]) };
         }
         values.payoutVerifiedAt = null;
       }
@@ -148,9 +189,24 @@ export class FarmersService {
         throw this.duplicateError(err);
       }
       const after = await repo.findOneByOrFail({ id });
-      await this.audit.record(em, actor, { entityType: 'farmer', entityId: id, action: 'update', before, after: this.auditView(after) });
-      return this.toDto(actor, after);
+      await this.audit.record(em, actor, {
+        entityType: 'farmer', entityId: id, action: 'update', before, after: this.auditView(after),
+        reason: dto.payout ? `收款信息变更已凭短信验证码确认 payout change confirmed by SMS code sent to ${maskPhone(farmer.phone)}` : null,
+      });
+      if (dto.payout) {
+        // The notice goes to the phone the code went to: the old one when the phone changes too.
+        await this.outbox.publish(em, {
+          eventType: FARMER_EVENTS.PAYOUT_CHANGED, aggregateType: 'farmer', aggregateId: id,
+          payload: {
+            farmerId: id, companyId: farmer.companyId, notifyPhone: farmer.phone, phoneChanged: after.phone !== farmer.phone,
+            method: after.payoutMethod, bankName: after.payoutBankName, accountLast4: after.payoutAccountLast4, changedAt: after.updatedAt.toISOString(),
+          },
+        });
+      }
+      return { view: this.toDto(actor, after) };
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.view;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service';
-import { FarmerRef, FarmersService } from '../farmers/farmers.service';
+import { PayoutMethod } from '../farmers/farmer.entity';
+import { FARMER_EVENTS, FarmerRef, FarmersService } from '../farmers/farmers.service';
 import { INTAKE_EVENTS } from '../intake/consignments.service';
 import { REJECT_REASON_ZH, RejectReason } from '../intake/intake-status';
 import { CommercePointsService } from '../organization/commerce-points.service';
@@ -10,7 +11,7 @@ import { DownParcelsService } from '../parcels/down-parcels.service';
 import { DownParcelStatus, PARCEL_EVENTS } from '../parcels/parcel.enums';
 import { DomainEventJob } from '../queues/queue-names';
 import { PeriodEndingPayload, UNSOLD_EVENTS } from '../sales/unsold.service';
-import { formatQuantity, joinItems, shanghaiMonthDay } from './sms-format';
+import { formatQuantity, joinItems, payoutAccountText, shanghaiMonthDay, shanghaiMonthDayTime } from './sms-format';
 import { SmsRecipientRole } from './sms-message.entity';
 import { SmsRecipient, SmsService } from './sms.service';
 import { SmsParams, SmsTemplateKey } from './sms-templates';
@@ -19,6 +20,7 @@ export type FarmerNotice = { sourceKey: string; farmer: FarmerRef; template: Sms
 
 type ReceivedPayload = { consignmentId: string; receiptNo: string; companyId: string; pointId: string; farmerId: string; lines: Array<{ productId: string; quantity: string; unit: string }> };
 type QcPayload = { receiptNo: string; farmerId: string; pointId: string; corrected: boolean; lines: Array<{ productId: string; acceptedQuantityBase: number; rejectedQuantityBase: number; rejected: Array<{ reason: string }> }> };
+type PayoutChangedPayload = { farmerId: string; companyId: string; notifyPhone: string; method: PayoutMethod; bankName: string | null; accountLast4: string | null; changedAt: string };
 type ParcelPayload = { parcelId: string; pointId: string; carrierCode: string; pickupCode: string; recipientPhone: string; arrivedAt: string; returnDueAt?: string };
 
 /**
@@ -44,11 +46,13 @@ export class NotificationEventsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register(INTAKE_EVENTS.RECEIVED, (e) => this.consignmentReceived(e));
-    this.handlers.register(INTAKE_EVENTS.QC_COMPLETED, (e) => this.qcCompleted(e));
+    // Receipts and QC results come in bursts (bulk sync, a day's QC): handled set-wise per batch.
+    this.handlers.registerBatch(INTAKE_EVENTS.RECEIVED, (events) => this.consignmentsReceived(events));
+    this.handlers.registerBatch(INTAKE_EVENTS.QC_COMPLETED, (events) => this.qcsCompleted(events));
     this.handlers.register(PARCEL_EVENTS.ARRIVED, (e) => this.parcelNotice(e, 'PARCEL_ARRIVED'));
     this.handlers.register(PARCEL_EVENTS.OVERDUE, (e) => this.parcelNotice(e, 'PARCEL_OVERDUE'));
     this.handlers.register(UNSOLD_EVENTS.PERIOD_ENDING, (e) => this.periodEnding(e));
+    this.handlers.register(FARMER_EVENTS.PAYOUT_CHANGED, (e) => this.payoutChanged(e));
   }
 
   /**
@@ -70,37 +74,82 @@ export class NotificationEventsService implements OnModuleInit {
     })));
   }
 
-  private async consignmentReceived(e: DomainEventJob): Promise<void> {
-    const p = e.payload as ReceivedPayload;
-    const farmer = await this.farmers.findRef(p.farmerId);
-    if (!farmer) return;
-    const [point, products] = await Promise.all([
-      this.points.findNotice(p.pointId),
-      this.catalog.loadForIntake(p.companyId, p.lines.map((l) => l.productId), new Date(e.occurredAt)),
+  /** The farmers, points and products a batch of intake events needs, each in one query (per company for products). */
+  private async intakeContext(events: DomainEventJob[], farmerIds: string[], pointIds: string[], products: Array<{ companyId: string; productId: string }>) {
+    const byCompany = new Map<string, Set<string>>();
+    for (const p of products) byCompany.set(p.companyId, (byCompany.get(p.companyId) ?? new Set<string>()).add(p.productId));
+    const at = new Date(Math.max(...events.map((e) => Date.parse(e.occurredAt))));
+    const [farmers, points, catalogs] = await Promise.all([
+      this.farmers.findRefs(farmerIds),
+      Promise.all([...new Set(pointIds)].map((id) => this.points.findNotice(id))),
+      Promise.all([...byCompany].map(async ([companyId, ids]) => [companyId, await this.catalog.loadForIntake(companyId, [...ids], at)] as const)),
     ]);
-    const items = p.lines.map((l) => `${products.get(l.productId)?.product.name ?? '货品'}${l.quantity}${l.unit}`);
-    await this.notifyFarmer(sourceKey(e), farmer, 'CONSIGNMENT_RECEIVED', {
-      name: farmer.name, point: point?.name ?? '服务点', receiptNo: p.receiptNo, items: joinItems(items),
-    });
+    return {
+      farmer: new Map(farmers.map((f) => [f.id, f])),
+      point: new Map(points.filter((p) => !!p).map((p) => [p!.id, p!])),
+      catalog: new Map(catalogs),
+    };
   }
 
-  private async qcCompleted(e: DomainEventJob): Promise<void> {
-    const p = e.payload as QcPayload;
-    const farmer = await this.farmers.findRef(p.farmerId);
-    if (!farmer) return;
-    const products = await this.catalog.loadForIntake(farmer.companyId, p.lines.map((l) => l.productId), new Date(e.occurredAt));
-    const parts = p.lines.map((l) => {
-      const product = products.get(l.productId)?.product;
-      const units = product?.units ?? [];
-      let text = `${product?.name ?? '货品'}合格${formatQuantity(l.acceptedQuantityBase, units)}`;
-      if (l.rejectedQuantityBase > 0) {
-        const reasons = [...new Set(l.rejected.map((r) => REJECT_REASON_ZH[r.reason as RejectReason] ?? r.reason))].join('/');
-        text += `，退回${formatQuantity(l.rejectedQuantityBase, units)}（${reasons}）`;
-      }
-      return text;
+  private async consignmentsReceived(events: DomainEventJob[]): Promise<void> {
+    const payloads = events.map((e) => e.payload as ReceivedPayload);
+    const ctx = await this.intakeContext(events, payloads.map((p) => p.farmerId), payloads.map((p) => p.pointId),
+      payloads.flatMap((p) => p.lines.map((l) => ({ companyId: p.companyId, productId: l.productId }))));
+    const notices: FarmerNotice[] = [];
+    events.forEach((e, i) => {
+      const p = payloads[i];
+      const farmer = ctx.farmer.get(p.farmerId);
+      if (!farmer) return;
+      const products = ctx.catalog.get(p.companyId);
+      const items = p.lines.map((l) => `${products?.get(l.productId)?.product.name ?? '货品'}${l.quantity}${l.unit}`);
+      notices.push({ sourceKey: sourceKey(e), farmer, template: 'CONSIGNMENT_RECEIVED', params: {
+        name: farmer.name, point: ctx.point.get(p.pointId)?.name ?? '服务点', receiptNo: p.receiptNo, items: joinItems(items),
+      } });
     });
-    await this.notifyFarmer(sourceKey(e), farmer, 'QC_COMPLETED', {
-      receiptNo: p.corrected ? `${p.receiptNo}（更正）` : p.receiptNo, result: joinItems(parts, 2),
+    await this.notifyFarmers(notices);
+  }
+
+  private async qcsCompleted(events: DomainEventJob[]): Promise<void> {
+    const payloads = events.map((e) => e.payload as QcPayload);
+    // The QC event carries no company: the farmers say it.
+    const farmers = new Map((await this.farmers.findRefs(payloads.map((p) => p.farmerId))).map((f) => [f.id, f]));
+    const ctx = await this.intakeContext(events, [], [],
+      payloads.flatMap((p) => p.lines.map((l) => ({ companyId: farmers.get(p.farmerId)?.companyId ?? '', productId: l.productId }))));
+    const notices: FarmerNotice[] = [];
+    events.forEach((e, i) => {
+      const p = payloads[i];
+      const farmer = farmers.get(p.farmerId);
+      if (!farmer) return;
+      const products = ctx.catalog.get(farmer.companyId);
+      const parts = p.lines.map((l) => {
+        const product = products?.get(l.productId)?.product;
+        const units = product?.units ?? [];
+        let text = `${product?.name ?? '货品'}合格${formatQuantity(l.acceptedQuantityBase, units)}`;
+        if (l.rejectedQuantityBase > 0) {
+          const reasons = [...new Set(l.rejected.map((r) => REJECT_REASON_ZH[r.reason as RejectReason] ?? r.reason))].join('/');
+          text += `，退回${formatQuantity(l.rejectedQuantityBase, units)}（${reasons}）`;
+        }
+        return text;
+      });
+      notices.push({ sourceKey: sourceKey(e), farmer, template: 'QC_COMPLETED', params: {
+        receiptNo: p.corrected ? `${p.receiptNo}（更正）` : p.receiptNo, result: joinItems(parts, 2),
+      } });
+    });
+    await this.notifyFarmers(notices);
+  }
+
+  /**
+   * Security notice of a payout-account change, to the phone the confirming code went to (the old
+   * one if the phone changed too). It goes regardless of consent, quiet hours or an inactive farmer
+   * and not to the family phone: its point is that the account holder hears of it at once.
+   */
+  private async payoutChanged(e: DomainEventJob): Promise<void> {
+    const p = e.payload as PayoutChangedPayload;
+    const farmer = await this.farmers.findRef(p.farmerId);
+    await this.sms.request({
+      sourceKey: sourceKey(e), template: 'PAYOUT_ACCOUNT_CHANGED', companyId: p.companyId, farmerId: p.farmerId,
+      params: { name: farmer?.name ?? '农户', time: shanghaiMonthDayTime(new Date(p.changedAt)), account: payoutAccountText(p) },
+      recipients: [{ phone: p.notifyPhone, role: SmsRecipientRole.FARMER }],
     });
   }
 

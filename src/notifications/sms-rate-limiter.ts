@@ -27,20 +27,31 @@ export class SmsRateLimiter {
   }
 
   async take(subject: string, windows: RateWindow[], now: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
+    return (await this.takeMany([subject], windows, now))[0];
+  }
+
+  /** `take` for several distinct subjects in one MULTI (and one more for the uses given back). */
+  async takeMany(subjects: string[], windows: RateWindow[], now: Date): Promise<Array<{ ok: true } | { ok: false; retryAt: Date }>> {
+    if (subjects.length === 0) return [];
     const prefix = this.config.getOrThrow<RedisConfig>('redis').queuePrefix;
     const t = Math.floor(now.getTime() / 1000);
-    const keys = windows.map((w) => `${prefix}:smsrl:${subject}:${w.name}:${Math.floor(t / w.seconds)}`);
+    const keysOf = subjects.map((subject) => windows.map((w) => `${prefix}:smsrl:${subject}:${w.name}:${Math.floor(t / w.seconds)}`));
     const multi = this.queue.client.multi();
-    keys.forEach((k, i) => multi.incr(k).expire(k, windows[i].seconds + 5));
+    keysOf.flat().forEach((k, i) => multi.incr(k).expire(k, windows[i % windows.length].seconds + 5));
     const results = (await multi.exec()) ?? [];
-    const counts = keys.map((_, i) => Number(results[i * 2]?.[1] ?? 0));
-    const over = windows.map((w, i) => (counts[i] > w.limit ? w : null)).filter((w): w is RateWindow => !!w);
-    if (over.length === 0) return { ok: true };
-    // Give the use back so a refused attempt does not eat the quota.
     const undo = this.queue.client.multi();
-    keys.forEach((k) => undo.decr(k));
-    await undo.exec();
-    const retryAtSec = Math.max(...over.map((w) => (Math.floor(t / w.seconds) + 1) * w.seconds));
-    return { ok: false, retryAt: new Date(retryAtSec * 1000) };
+    let undoing = false;
+    const out = keysOf.map((keys, s) => {
+      const counts = keys.map((_, i) => Number(results[(s * windows.length + i) * 2]?.[1] ?? 0));
+      const over = windows.filter((w, i) => counts[i] > w.limit);
+      if (over.length === 0) return { ok: true as const };
+      // Give the use back so a refused attempt does not eat the quota.
+      keys.forEach((k) => undo.decr(k));
+      undoing = true;
+      const retryAtSec = Math.max(...over.map((w) => (Math.floor(t / w.seconds) + 1) * w.seconds));
+      return { ok: false as const, retryAt: new Date(retryAtSec * 1000) };
+    });
+    if (undoing) await undo.exec();
+    return out;
   }
 }

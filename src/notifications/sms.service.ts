@@ -82,7 +82,10 @@ export class SmsService {
       const status = req.skipReason ? SmsStatus.SKIPPED : at > now ? SmsStatus.SCHEDULED : SmsStatus.PENDING;
       const rows = req.recipients.filter((r, i, all) => all.findIndex((x) => x.phone === r.phone) === i);
       for (const r of rows) {
-        wanted.add(messageKey(req.sourceKey, r.phone, req.template));
+        // The same event twice in one batch (a redelivery racing the first): one row.
+        const key = messageKey(req.sourceKey, r.phone, req.template);
+        if (wanted.has(key)) continue;
+        wanted.add(key);
         values.push(req.sourceKey, r.phone, r.role, req.companyId ?? null, req.farmerId ?? null, req.template, JSON.stringify(req.params), body, status, req.skipReason ?? null, status === SmsStatus.SCHEDULED ? at : null);
       }
     }
@@ -142,33 +145,80 @@ export class SmsService {
    * recorded and rethrown for Bull's backoff; the last attempt marks it DEAD.
    */
   async send(messageId: string, attempt: { made: number; max: number }): Promise<SmsStatus> {
+    const [outcome] = await this.sendMany([{ messageId, attempt }]);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * `send` for a batch of SMS jobs (the processor collects the jobs running at about the same
+   * time): one SELECT of the rows, one Redis MULTI for the rate windows of distinct phones, the
+   * provider calls side by side, one UPDATE for everything sent. A phone that appears more than once
+   * in the batch is counted message by message, so limits apply exactly as one by one. Returns, per
+   * item, the status or the Error to rethrow for that job alone.
+   */
+  async sendMany(items: Array<{ messageId: string; attempt: { made: number; max: number } }>): Promise<Array<SmsStatus | Error>> {
     const repo = this.dataSource.getRepository(SmsMessageEntity);
-    const m = await repo.findOneBy({ id: messageId });
-    if (!m || !SENDABLE_STATUSES.includes(m.status)) return m?.status ?? SmsStatus.SKIPPED;
-    const def = SMS_TEMPLATES[m.template as SmsTemplateKey];
+    const ids = [...new Set(items.map((i) => i.messageId))];
+    const rows = new Map((await repo.findBy({ id: In(ids) })).map((m) => [m.id, m]));
+    const outcome = new Map<string, SmsStatus | Error>();
     const now = this.clock.now();
-    if (def.policy.rateLimited) {
-      const taken = await this.limiter.take(`phone:${m.recipientPhone}`, this.limiter.phoneWindows(), now);
-      if (!taken.ok) {
-        const at = def.policy.respectsQuietHours ? sendableAt(taken.retryAt, this.sms.quietHours) : taken.retryAt;
-        await repo.update({ id: m.id }, { status: SmsStatus.SCHEDULED, scheduledAt: at, deferrals: m.deferrals + 1, lastError: 'RATE_LIMITED' });
-        await this.enqueue([{ ...m, scheduledAt: at, deferrals: m.deferrals + 1 }], now);
-        this.logger.log({ messageId, phone: maskPhone(m.recipientPhone), until: at.toISOString() }, 'sms deferred by the per-phone rate limit');
-        return SmsStatus.SCHEDULED;
+    const todo: SmsMessageEntity[] = [];
+    for (const id of ids) {
+      const m = rows.get(id);
+      if (!m || !SENDABLE_STATUSES.includes(m.status)) outcome.set(id, m?.status ?? SmsStatus.SKIPPED);
+      else todo.push(m);
+    }
+
+    const limited = todo.filter((m) => SMS_TEMPLATES[m.template as SmsTemplateKey].policy.rateLimited);
+    const firstOfPhone = limited.filter((m, i) => limited.findIndex((x) => x.recipientPhone === m.recipientPhone) === i);
+    const repeats = limited.filter((m) => !firstOfPhone.includes(m));
+    const windows = this.limiter.phoneWindows();
+    const taken = new Map<string, { ok: true } | { ok: false; retryAt: Date }>();
+    const firstTaken = await this.limiter.takeMany(firstOfPhone.map((m) => `phone:${m.recipientPhone}`), windows, now);
+    firstOfPhone.forEach((m, i) => taken.set(m.id, firstTaken[i]));
+    for (const m of repeats) taken.set(m.id, await this.limiter.take(`phone:${m.recipientPhone}`, windows, now));
+    const deferred: SmsMessageEntity[] = [];
+    for (const m of todo) {
+      const t = taken.get(m.id);
+      if (!t || t.ok) continue;
+      const def = SMS_TEMPLATES[m.template as SmsTemplateKey];
+      const at = def.policy.respectsQuietHours ? sendableAt(t.retryAt, this.sms.quietHours) : t.retryAt;
+      await repo.update({ id: m.id }, { status: SmsStatus.SCHEDULED, scheduledAt: at, deferrals: m.deferrals + 1, lastError: 'RATE_LIMITED' });
+      deferred.push({ ...m, scheduledAt: at, deferrals: m.deferrals + 1 });
+      outcome.set(m.id, SmsStatus.SCHEDULED);
+      this.logger.log({ messageId: m.id, phone: maskPhone(m.recipientPhone), until: at.toISOString() }, 'sms deferred by the per-phone rate limit');
+    }
+    await this.enqueue(deferred, now);
+
+    const sending = todo.filter((m) => !outcome.has(m.id));
+    const results = await Promise.all(sending.map((m) => this.provider.send({
+      messageId: m.id, phone: m.recipientPhone, templateKey: m.template, template: SMS_TEMPLATES[m.template as SmsTemplateKey], params: m.params, body: m.body,
+    }).then((r) => ({ m, providerMessageId: r.providerMessageId }), (err: Error) => ({ m, err }))));
+    const sent = results.filter((r): r is { m: SmsMessageEntity; providerMessageId: string } => 'providerMessageId' in r);
+    if (sent.length) {
+      await this.dataSource.query(
+        `UPDATE sms_message SET status = ?, provider = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL,
+           provider_message_id = CASE id ${sent.map(() => 'WHEN ? THEN ?').join(' ')} END
+         WHERE id IN (${sent.map(() => '?').join(', ')})`,
+        [SmsStatus.SENT, this.provider.name, new Date(), ...sent.flatMap((r) => [r.m.id, r.providerMessageId]), ...sent.map((r) => r.m.id)],
+      );
+      for (const r of sent) {
+        outcome.set(r.m.id, SmsStatus.SENT);
+        this.logger.log({ messageId: r.m.id, template: r.m.template, phone: maskPhone(r.m.recipientPhone), provider: this.provider.name }, 'sms sent');
       }
     }
-    try {
-      const { providerMessageId } = await this.provider.send({ messageId: m.id, phone: m.recipientPhone, templateKey: m.template, template: def, params: m.params, body: m.body });
-      await repo.update({ id: m.id }, { status: SmsStatus.SENT, provider: this.provider.name, providerMessageId, sentAt: new Date(), attempts: m.attempts + 1, lastError: null });
-      this.logger.log({ messageId, template: m.template, phone: maskPhone(m.recipientPhone), provider: this.provider.name }, 'sms sent');
-      return SmsStatus.SENT;
-    } catch (err) {
+    const attemptOf = new Map(items.map((i) => [i.messageId, i.attempt]));
+    for (const r of results) {
+      if (!('err' in r)) continue;
+      const { m, err } = r;
+      const attempt = attemptOf.get(m.id) as { made: number; max: number };
       const last = attempt.made + 1 >= attempt.max;
-      const message = (err as Error).message.slice(0, 500);
+      const message = err.message.slice(0, 500);
       await repo.update({ id: m.id }, { status: last ? SmsStatus.DEAD : SmsStatus.RETRYING, provider: this.provider.name, attempts: m.attempts + 1, lastError: message });
-      this.logger.warn({ messageId, template: m.template, phone: maskPhone(m.recipientPhone), attempt: attempt.made + 1, err: message }, last ? 'sms dead after the last attempt' : 'sms send failed; retrying');
-      if (last) return SmsStatus.DEAD;
-      throw err;
+      this.logger.warn({ messageId: m.id, template: m.template, phone: maskPhone(m.recipientPhone), attempt: attempt.made + 1, err: message }, last ? 'sms dead after the last attempt' : 'sms send failed; retrying');
+      outcome.set(m.id, last ? SmsStatus.DEAD : err);
     }
+    return items.map((i) => outcome.get(i.messageId) as SmsStatus | Error);
   }
 }

@@ -11,7 +11,7 @@ export class DomainEventsProcessor {
 
   constructor(private readonly handlers: DomainEventHandlers) {}
 
-  @Process({ concurrency: 8 })
+  @Process({ concurrency: 256 })
   async handle(job: Job<DomainEventJob>): Promise<void> {
     const count = await this.handlers.dispatch(job.data);
     this.logger.log({ jobId: job.id, eventType: job.data.eventType, handlers: count }, 'domain event processed');

@@ -2,6 +2,7 @@ import { FarmersService } from '../../src/farmers/farmers.service';
 import { createTestApp, TestApp } from '../setup/app';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { farmerBody, testIdNumber, testPhone } from '../factories/farmer.factory';
+import { payoutChangeCode } from '../support/farmer-app';
 import { Caller, callersFor, expectErrorBody } from '../support/http';
 
 describe('Farmers (e2e)', () => {
@@ -123,8 +124,9 @@ describe('Farmers (e2e)', () => {
 
   it('should update with an audit entry and deactivate', async () => {
     const created = await c.agentA.post('/api/v1/farmers', body()).expect(201);
+    const payoutCode = await payoutChangeCode(c.agentA, t.dataSource, created.body.id);
     const updated = await c.agentA.patch(`/api/v1/farmers/${created.body.id}`, {
-      hardship: true, active: false, payout: { method: 'WECHAT_PAY' },
+      hardship: true, active: false, payout: { method: 'WECHAT_PAY' }, payoutCode,
     }).expect(200);
     expect(updated.body).toEqual(expect.objectContaining({ hardship: true, active: false, payout: { method: 'WECHAT_PAY', bankName: null, accountMasked: null } }));
     const audit = await c.admin.get(`/api/v1/audit-logs?entityType=farmer&entityId=${created.body.id}`).expect(200);

@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { QUEUES } from '../../src/queues/queue-names';
 import { DomainEventHandlers } from '../../src/outbox/domain-event-handlers';
 import { DownParcelsService } from '../../src/parcels/down-parcels.service';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
@@ -69,6 +72,21 @@ describe('Notifications: outgoing SMS (e2e)', () => {
     expect(qc).toHaveLength(1);
     expect(qc[0].body).toContain(cons.receiptNo);
     expect(qc[0].body).toMatch(/土鸡蛋合格28枚，退回2枚（破损/);
+  });
+
+  it('should send each message once when the outbox relays the same event twice (its first job already gone)', async () => {
+    const familyPhone = testPhone();
+    const f = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id, { familyPhone })).expect(201)).body;
+    const cons = (await c.agentA.post('/api/v1/consignments', consignmentBody(org.pointA.id, f.id, products)).expect(201)).body;
+    await drainSms(worker);
+    const [event] = await t.dataSource.query(`SELECT id FROM outbox_event WHERE event_type = 'consignment.received' AND aggregate_id = ?`, [cons.id]);
+    // A crash between the queue add and the commit leaves the row PENDING; by then the job may have run and been removed.
+    await (await worker.get<Queue>(getQueueToken(QUEUES.DOMAIN_EVENTS)).getJob(`outbox-${event.id}`))?.remove();
+    await t.dataSource.query(`UPDATE outbox_event SET status = 'PENDING' WHERE id = ?`, [event.id]);
+    await drainSms(worker);
+    expect((await t.dataSource.query('SELECT status FROM outbox_event WHERE id = ?', [event.id]))[0].status).toBe('SENT');
+    const rows = await messages(`source_key = ? AND template = 'CONSIGNMENT_RECEIVED'`, [`outbox:${event.id}`]);
+    expect(rows.map((m) => [m.recipient_phone, m.status])).toEqual([[f.phone, 'SENT'], [familyPhone, 'SENT']]);
   });
 
   it('should tell a parcel recipient the carrier, pickup code, point and opening hours, once; and remind when overdue', async () => {

@@ -8,6 +8,7 @@ import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { createTestApp, TestApp } from '../setup/app';
 import { Caller, callersFor, expectErrorBody } from '../support/http';
 import { acceptEggs, assertLedgerInvariants, assertNoEntryInTwoStatements, drainAll } from '../support/ledger';
+import { payoutChangeCode } from '../support/farmer-app';
 import { startWorker } from '../support/worker';
 
 describe('Settlement runs, approval and payouts (e2e)', () => {
@@ -97,7 +98,8 @@ describe('Settlement runs, approval and payouts (e2e)', () => {
     expect(p1.body.requestNo).toBe(p2.body.requestNo);
     // changing the payout account while the payout is in flight is refused
     const change = await c.admin.patch(`/api/v1/farmers/${f.id}`, { payout: { method: 'BANK_CARD', bankName: '农行', accountNumber: account() } });
-    if (change.status !== 200) expectErrorBody(change.body, 409, 'FARMER_PAYOUT_IN_FLIGHT');
+    // (without a code it can never pass; once the payout is done the missing code is what refuses it)
+    expect(['FARMER_PAYOUT_IN_FLIGHT', 'PAYOUT_CODE_REQUIRED']).toContain(change.body.code);
     await drainAll(worker);
     const payout = (await c.admin.get(`/api/v1/statements/${st.id}/payout`).expect(200)).body.payout;
     expect(payout).toEqual(expect.objectContaining({ status: 'PAID', amountFen: 4000, channel: 'BANK_TRANSFER' }));
@@ -129,7 +131,8 @@ describe('Settlement runs, approval and payouts (e2e)', () => {
     expect((await c.admin.get(`/api/v1/payouts/${p.id}`).expect(200)).body.status).toBe('PAID');
     expect(SandboxPayoutProvider.timesPaid(p.requestNo)).toBe(1);
     // once paid, the account may change again (and must be verified again)
-    const ok = await c.admin.patch(`/api/v1/farmers/${f.id}`, { payout: { method: 'BANK_CARD', bankName: '农行', accountNumber: account() } }).expect(200);
+    const payoutCode = await payoutChangeCode(c.admin, t.dataSource, f.id);
+    const ok = await c.admin.patch(`/api/v1/farmers/${f.id}`, { payout: { method: 'BANK_CARD', bankName: '农行', accountNumber: account() }, payoutCode }).expect(200);
     expect(ok.body.payoutVerifiedAt).toBeNull();
   });
 

@@ -31,3 +31,11 @@ export async function postSaleEarning(ds: DataSource, ledger: LedgerService, p: 
     ],
   }));
 }
+
+/** Asks for a payout-change code as staff (POST /farmers/:id/payout-code) and reads it from the stored SMS. */
+export async function payoutChangeCode(caller: Caller, ds: DataSource, farmerId: string): Promise<string> {
+  const res = await caller.post(`/api/v1/farmers/${farmerId}/payout-code`).expect(202);
+  const [row] = await ds.query(`SELECT params FROM sms_message WHERE farmer_id = ? AND template = 'PAYOUT_CHANGE_CODE' ORDER BY id DESC LIMIT 1`, [farmerId]);
+  if (!row) throw new Error(`no payout-change code sent (${JSON.stringify(res.body)})`);
+  return row.params.code as string;
+}

@@ -11,11 +11,15 @@ import { WorkerModule } from '../../src/worker.module';
  * this jest worker's database and Redis prefix. Use `drainEvents` to wait until every committed
  * event has been relayed and handled — no sleeping, no fake queue.
  */
-export async function startWorker(customize?: (b: TestingModuleBuilder) => TestingModuleBuilder): Promise<INestApplicationContext> {
+export async function startWorker(
+  customize?: (b: TestingModuleBuilder) => TestingModuleBuilder,
+  beforeInit?: (ctx: INestApplicationContext) => void,
+): Promise<INestApplicationContext> {
   let builder = Test.createTestingModule({ imports: [WorkerModule] });
   if (customize) builder = customize(builder);
   const started = new Date();
   const ctx = await builder.compile();
+  beforeInit?.(ctx);
   await ctx.init();
   startedAt.set(ctx, started);
   return ctx;
