@@ -67,6 +67,50 @@ async function seed(conn: Connection): Promise<Seeded> {
 }
 
 
+/** JSON columns (parsed by the driver) back to their text, so they are written again as they were. */
+const asWritten = (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v) ? JSON.stringify(v) : v);
+
+/** Tables a store sale line writes to, in the order the service writes them. */
+const WRITTEN = ['sale', 'sale_line', 'sale_allocation', 'ledger_posting', 'ledger_entry', 'outbox_event'] as const;
+
+async function maxIds(conn: Connection): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of WRITTEN) out[t] = Number((await conn.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${t}`) as unknown as [[{ m: string }]])[0][0].m);
+  return out;
+}
+
+/**
+ * The bare floor of phase 1: the very rows the service wrote for the store sale lines (sales, sale
+ * lines, allocations, postings, entries, outbox rows), read back untimed and written again by plain
+ * mysql2 multi-row INSERTs (2,000 rows a statement) into empty copies of the tables, in as many
+ * transactions as the service used, a slice of every table each. No locks, no balances, no
+ * allocation arithmetic: only what writing the rows costs on this machine now.
+ */
+async function bareWriter(conn: Connection, max: Record<string, number>, transactions: number): Promise<number> {
+  for (const t of WRITTEN) {
+    await conn.query(`DROP TABLE IF EXISTS bare_${t}`);
+    await conn.query(`CREATE TABLE bare_${t} LIKE ${t}`);
+  }
+  let seconds = 0;
+  for (let k = 0; k < transactions; k++) {
+    const slices: Array<{ table: string; columns: string[]; rows: unknown[][] }> = [];
+    for (const t of WRITTEN) {
+      const per = Math.ceil(max[t] / transactions);
+      const [rows, fields] = await conn.query({ sql: `SELECT * FROM ${t} WHERE id > ? AND id <= ? ORDER BY id`, rowsAsArray: true }, [k * per, Math.min(max[t], (k + 1) * per)]) as unknown as [unknown[][], Array<{ name: string }>];
+      slices.push({ table: t, columns: fields.map((f) => f.name), rows: rows.map((r) => r.map(asWritten)) });
+    }
+    const t0 = performance.now();
+    await conn.beginTransaction();
+    for (const { table, columns, rows } of slices) {
+      for (let i = 0; i < rows.length; i += 2000) await conn.query(`INSERT INTO bare_${table} (${columns.join(', ')}) VALUES ?`, [rows.slice(i, i + 2000)]);
+    }
+    await conn.commit();
+    seconds += (performance.now() - t0) / 1000;
+  }
+  for (const t of WRITTEN) await conn.query(`DROP TABLE bare_${t}`);
+  return seconds;
+}
+
 async function main(): Promise<void> {
   const conn = await openBenchDatabase(DB, true);
   log(`seeding ${LOTS} lots × ${CONTRIBUTORS} contributors`);
@@ -96,6 +140,8 @@ async function main(): Promise<void> {
     await inTransaction(ds, (em) => sales.record(em, admin, store, null, orders, null));
   }
   const allocSeconds = (performance.now() - t1) / 1000;
+  const storeChunks = Math.ceil(SALE_LINES / CHUNK);
+  const storeMax = await maxIds(conn);
   const [[alloc]] = await conn.query('SELECT COUNT(*) AS n, SUM(quantity_base) AS q FROM sale_allocation') as unknown as [[{ n: string; q: string }]];
 
   // 2. a platform CSV of ORDERS orders, imported in one request
@@ -106,12 +152,14 @@ async function main(): Promise<void> {
   const t3 = performance.now();
   const again = await sales.importOrders(admin, online.id, csv, 'text/csv', {});
   const reimportSeconds = (performance.now() - t3) / 1000;
+  const bareSeconds = await bareWriter(conn, storeMax, storeChunks);
   const { SalesQueriesService } = await import('../../src/sales/sales-queries.service');
   const check = await app.get(SalesQueriesService).check(admin);
 
   const rows = [
     ['store sale lines allocated + posted', SALE_LINES.toLocaleString(), `${allocSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / allocSeconds).toLocaleString()} lines/s (target ≥ 5,000)`],
     ['  allocation rows / units', Number(alloc.n).toLocaleString(), '', `${Number(alloc.q).toLocaleString()} units (${packs.toLocaleString()} packs sold)`],
+    ['  bare writer: the same rows, multi-row INSERTs', `${storeChunks} transactions`, `${bareSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / bareSeconds).toLocaleString()} lines/s; service = ${(allocSeconds / bareSeconds).toFixed(2)}× bare`],
     ['platform import (CSV)', `${imported.importedOrders.toLocaleString()} orders`, `${importSeconds.toFixed(1)} s`, `${Math.round(ORDERS / importSeconds).toLocaleString()} orders/s`],
     ['re-import of the same file', `${again.duplicateOrders.toLocaleString()} duplicates`, `${reimportSeconds.toFixed(1)} s`, `${again.importedOrders} imported`],
     ['money check (all sale lines)', check.saleLines.toLocaleString(), '', check.ok ? 'ok: revenue = farmer + commission + host + margin' : `BROKEN ${check.brokenLines.length}`],

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RuleViolationError } from '../common/errors/domain-error';
+import { consecutiveIdsGuaranteed, insertedIds } from '../database/inserted-ids';
 import { isDuplicateKeyError } from '../database/transaction';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
 import { AccountOwnerType, AccountType, EntryKind, SaleChannel } from './ledger.enums';
@@ -131,59 +132,78 @@ export class LedgerService {
    * source key exists are skipped; the rest are inserted with multi-row statements, and every
    * account's balance moves once by the sum of its lines, in ascending account id order.
    * Returns the posting id per source key of the postings created.
+   *
+   * `newSourceKeys`: the keys name rows the caller inserted in this very transaction (a sale line's
+   * or an allocation's fresh id), so none can exist yet and the look-up is skipped; the unique key
+   * still refuses a second posting of the same key (the statement fails, the transaction rolls back).
    */
-  async postMany(em: EntityManager, inputs: PostingInput[]): Promise<Map<string, string>> {
+  async postMany(em: EntityManager, inputs: PostingInput[], options: { newSourceKeys?: boolean } = {}): Promise<Map<string, string>> {
     const created = new Map<string, string>();
     if (inputs.length === 0) return created;
     inputs.forEach(assertBalanced);
     const CHUNK = 2_000;
-    const existing = new Set<string>();
-    for (let i = 0; i < inputs.length; i += CHUNK) {
-      const rows = await em.query('SELECT source_key FROM ledger_posting WHERE source_key IN (?)', [inputs.slice(i, i + CHUNK).map((p) => p.sourceKey)]) as Array<{ source_key: string }>;
-      rows.forEach((r) => existing.add(r.source_key));
+    let todo = inputs;
+    if (!options.newSourceKeys) {
+      const existing = new Set<string>();
+      for (let i = 0; i < inputs.length; i += CHUNK) {
+        const rows = await em.query('SELECT source_key FROM ledger_posting WHERE source_key IN (?)', [inputs.slice(i, i + CHUNK).map((p) => p.sourceKey)]) as Array<{ source_key: string }>;
+        rows.forEach((r) => existing.add(r.source_key));
+      }
+      todo = inputs.filter((p) => !existing.has(p.sourceKey));
     }
-    const todo = inputs.filter((p) => !existing.has(p.sourceKey));
     if (todo.length === 0) return created;
+    const consecutive = await consecutiveIdsGuaranteed(em);
+    const postingIds: string[] = new Array(todo.length);
     for (let i = 0; i < todo.length; i += CHUNK) {
       const chunk = todo.slice(i, i + CHUNK);
-      await em.query(
-        `INSERT INTO ledger_posting (company_id, source_key, kind, reverses_posting_id, reason, meta, created_by) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((p) => [p.companyId, p.sourceKey, p.kind, p.reversesPostingId ?? null, p.reason ?? null, p.meta ? JSON.stringify(p.meta) : null, p.createdBy ?? null]),
+      const params: unknown[] = [];
+      for (const p of chunk) params.push(p.companyId, p.sourceKey, p.kind, p.reversesPostingId ?? null, p.reason ?? null, p.meta ? JSON.stringify(p.meta) : null, p.createdBy ?? null);
+      const res = await em.query(
+        `INSERT INTO ledger_posting (company_id, source_key, kind, reverses_posting_id, reason, meta, created_by) VALUES ${placeholders(chunk.length, 7)}`, params,
       );
-      const ids = await em.query('SELECT id, source_key FROM ledger_posting WHERE source_key IN (?)', [chunk.map((p) => p.sourceKey)]) as Array<{ id: string; source_key: string }>;
-      ids.forEach((r) => created.set(r.source_key, String(r.id)));
-    }
-    const deltas = new Map<string, { companyId: string; delta: number }>();
-    for (const p of todo) {
-      for (const l of p.lines) {
-        const d = deltas.get(l.accountId) ?? { companyId: p.companyId, delta: 0 };
-        d.delta += l.amountFen;
-        deltas.set(l.accountId, d);
+      if (consecutive) {
+        insertedIds(res, chunk.length).forEach((id, k) => { postingIds[i + k] = String(id); });
+      } else {
+        const ids = await em.query('SELECT id, source_key FROM ledger_posting WHERE source_key IN (?)', [chunk.map((p) => p.sourceKey)]) as Array<{ id: string; source_key: string }>;
+        const byKey = new Map(ids.map((r) => [r.source_key, String(r.id)]));
+        chunk.forEach((p, k) => { postingIds[i + k] = byKey.get(p.sourceKey)!; });
       }
     }
-    const ordered = [...deltas.entries()].filter(([, d]) => d.delta !== 0).sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    todo.forEach((p, k) => created.set(p.sourceKey, postingIds[k]));
+    const deltas = new Map<string, number>();
+    for (const p of todo) for (const l of p.lines) deltas.set(l.accountId, (deltas.get(l.accountId) ?? 0) + l.amountFen);
+    const ordered = [...deltas.entries()].filter(([, d]) => d !== 0).sort(([a], [b]) => compareIds(a, b));
     for (let i = 0; i < ordered.length; i += 500) {
       const chunk = ordered.slice(i, i + 500);
       const updated = await em.query(
         `UPDATE ledger_account SET balance_fen = balance_fen + CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
-        [...chunk.flatMap(([id, d]) => [id, d.delta]), chunk.map(([id]) => id)],
+        [...chunk.flatMap(([id, d]) => [id, d]), chunk.map(([id]) => id)],
       ) as ResultHeader;
       if (updated.affectedRows !== chunk.length) throw new Error('ledger account missing in postMany');
     }
-    const entries = todo.flatMap((p) => p.lines.map((l) => [
-      created.get(p.sourceKey), p.companyId, l.accountId, l.kind ?? p.kind, l.amountFen, l.pointId ?? null, l.productId ?? null,
-      l.gradeCode ?? null, l.quantityBase ?? null, l.unitPriceFen ?? null, l.priceUnitSizeBase ?? null, l.channel ?? null,
-      l.occurredAt ?? null, l.description ?? null,
-    ]));
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      const chunk = entries.slice(i, i + CHUNK);
+    // entries, ENTRY_ROWS a statement, parameters built straight from the postings (no row arrays in between)
+    const ENTRY_ROWS = 4_000;
+    let params: unknown[] = [];
+    let rows = 0;
+    const flush = async () => {
       await em.query(
         `INSERT INTO ledger_entry (posting_id, company_id, account_id, kind, amount_fen, point_id, product_id, grade_code,
            quantity_base, unit_price_fen, price_unit_size_base, channel, occurred_at, description)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flat(),
+         VALUES ${placeholders(rows, 14)}`, params,
       );
+      params = [];
+      rows = 0;
+    };
+    for (let k = 0; k < todo.length; k++) {
+      const p = todo[k];
+      for (const l of p.lines) {
+        params.push(postingIds[k], p.companyId, l.accountId, l.kind ?? p.kind, l.amountFen, l.pointId ?? null, l.productId ?? null,
+          l.gradeCode ?? null, l.quantityBase ?? null, l.unitPriceFen ?? null, l.priceUnitSizeBase ?? null, l.channel ?? null,
+          l.occurredAt ?? null, l.description ?? null);
+        if (++rows === ENTRY_ROWS) await flush();
+      }
     }
+    if (rows) await flush();
     return created;
   }
 
@@ -264,6 +284,25 @@ export class LedgerService {
     const rows = await (em ?? this.dataSource.manager).query('SELECT 1 FROM ledger_posting WHERE source_key = ?', [sourceKey]);
     return rows.length > 0;
   }
+}
+
+/** Ascending order of numeric ids held as strings (no BigInt per comparison: shorter is smaller). */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** `(?, …, ?), …` for a multi-row VALUES list, cached per shape (the same few shapes recur per chunk). */
+const placeholderCache = new Map<string, string>();
+export function placeholders(rows: number, width: number): string {
+  const key = `${rows}:${width}`;
+  let text = placeholderCache.get(key);
+  if (!text) {
+    const row = `(${new Array(width).fill('?').join(', ')})`;
+    text = new Array(rows).fill(row).join(', ');
+    if (placeholderCache.size > 64) placeholderCache.clear();
+    placeholderCache.set(key, text);
+  }
+  return text;
 }
 
 function assertBalanced(input: PostingInput): void {

@@ -6,6 +6,7 @@ import { splitCommission } from '../ledger/commission';
 import { CommissionRulesService } from '../ledger/commission-rules.service';
 import { AccountOwnerType, AccountType, EntryKind, SaleChannel } from '../ledger/ledger.enums';
 import { LedgerService, PostingInput, PostingLine } from '../ledger/ledger.service';
+import { consecutiveIdsGuaranteed, insertedIds } from '../database/inserted-ids';
 import { apportionAmount, cumulativeDeltas } from '../warehouse/apportion';
 
 /** A sale line to allocate (before it has an id). */
@@ -127,18 +128,25 @@ export class AllocationService {
     lines: Array<{ saleLineId: string; line: LineToAllocate; channelId: string; skuId: string; packs: number; unitPriceFen: number }>,
   ): Promise<Array<{ saleLineId: string; allocations: Array<PlannedAllocation & { id: string }> }>> {
     const rows = lines.flatMap((l, k) => plan.lines[k].allocations.map((a) => ({ a, saleLineId: l.saleLineId })));
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000);
-      await em.query(
+    const consecutive = await consecutiveIdsGuaranteed(em);
+    const allocationIds: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i += 4000) {
+      const chunk = rows.slice(i, i + 4000);
+      const params: unknown[] = [];
+      for (const { a, saleLineId } of chunk) params.push(saleLineId, a.lotId, a.consignmentLineId, a.farmerId, a.settlementMode, a.quantityBase, a.revenueFen, a.farmerAmountFen, a.agentCommissionFen, a.collectiveShareFen);
+      const res = await em.query(
         `INSERT INTO sale_allocation (sale_line_id, lot_id, consignment_line_id, farmer_id, settlement_mode, quantity_base, revenue_fen, farmer_amount_fen, agent_commission_fen, collective_share_fen, refunded_base)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}`,
-        chunk.flatMap(({ a, saleLineId }) => [saleLineId, a.lotId, a.consignmentLineId, a.farmerId, a.settlementMode, a.quantityBase, a.revenueFen, a.farmerAmountFen, a.agentCommissionFen, a.collectiveShareFen]),
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}`, params,
       );
+      if (consecutive) insertedIds(res, chunk.length).forEach((id, k) => { allocationIds[i + k] = String(id); });
     }
-    const ids = new Map<string, string>();
-    for (let i = 0; i < lines.length; i += 2000) {
-      const found = await em.query('SELECT id, sale_line_id, consignment_line_id FROM sale_allocation WHERE sale_line_id IN (?)', [lines.slice(i, i + 2000).map((l) => l.saleLineId)]) as Array<Record<string, string>>;
-      found.forEach((r) => ids.set(`${r.sale_line_id}:${r.consignment_line_id}`, String(r.id)));
+    if (!consecutive) {
+      const ids = new Map<string, string>();
+      for (let i = 0; i < lines.length; i += 2000) {
+        const found = await em.query('SELECT id, sale_line_id, consignment_line_id FROM sale_allocation WHERE sale_line_id IN (?)', [lines.slice(i, i + 2000).map((l) => l.saleLineId)]) as Array<Record<string, string>>;
+        found.forEach((r) => ids.set(`${r.sale_line_id}:${r.consignment_line_id}`, String(r.id)));
+      }
+      rows.forEach(({ a, saleLineId }, k) => { allocationIds[k] = ids.get(`${saleLineId}:${a.consignmentLineId}`)!; });
     }
     await this.saveState(em, plan.state);
 
@@ -156,6 +164,7 @@ export class AllocationService {
     const acc = await this.ledger.accountsFor(em, companyId, owners);
     const company = (t: AccountType) => acc.get(`${AccountOwnerType.COMPANY}:0:${t}`)!;
     const postings: PostingInput[] = [];
+    let row = 0; // allocations in the order they were inserted
     const out = lines.map((l, k) => {
       const p = plan.lines[k];
       const detail = { productId: l.line.productId, channel: l.line.channel, occurredAt: l.line.soldAt, unitPriceFen: l.unitPriceFen };
@@ -169,7 +178,7 @@ export class AllocationService {
         postings.push({ companyId, sourceKey: `sale-line:${l.saleLineId}`, kind: EntryKind.SALE, lines: saleLines, meta: { saleLineId: l.saleLineId, skuId: l.skuId, packs: l.packs } });
       }
       const allocations = p.allocations.map((a) => {
-        const id = ids.get(`${l.saleLineId}:${a.consignmentLineId}`)!;
+        const id = allocationIds[row++];
         const postingLines = allocationLines(a, acc, company(AccountType.SALES_CLEARING), { ...detail, pointId: a.pointId, quantityBase: a.quantityBase }, 1);
         if (postingLines.length) {
           postings.push({ companyId, sourceKey: `sale-allocation:${id}`, kind: EntryKind.EARNING, lines: postingLines, meta: { saleLineId: l.saleLineId, consignmentLineId: a.consignmentLineId } });
@@ -178,7 +187,8 @@ export class AllocationService {
       });
       return { saleLineId: l.saleLineId, allocations };
     });
-    await this.ledger.postMany(em, postings);
+    // source keys of the sale lines and allocations just inserted: none can exist yet
+    await this.ledger.postMany(em, postings, { newSourceKeys: true });
     return out;
   }
 

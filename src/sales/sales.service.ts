@@ -7,6 +7,7 @@ import { Principal } from '../common/access/principal';
 import { assertCanActAtWarehouse, assertCanSeeWarehouse } from '../common/access/scope';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
 import { fieldRuleViolation } from '../common/errors/field-rule-violation';
+import { consecutiveIdsGuaranteed, insertedIds } from '../database/inserted-ids';
 import { inTransaction, isDuplicateKeyError } from '../database/transaction';
 import { SaleChannel } from '../ledger/ledger.enums';
 import { OutboxService } from '../outbox/outbox.service';
@@ -157,24 +158,29 @@ export class SalesService {
     const revenueOf = (oi: number) => drawn.filter((d) => d.orderIndex === oi).reduce((s, d) => s + d.packs * d.unitPriceFen, 0);
     const saleRevenue = new Map<number, number>();
     for (const d of drawn) saleRevenue.set(d.orderIndex, (saleRevenue.get(d.orderIndex) ?? 0) + d.packs * d.unitPriceFen);
+    const consecutive = await consecutiveIdsGuaranteed(em);
+    let saleIds: string[] = new Array(orders.length);
     for (let i = 0; i < orders.length; i += 2000) {
       const chunk = orders.slice(i, i + 2000);
-      await em.query(
+      const res = await em.query(
         `INSERT INTO sale (company_id, channel_id, show_id, warehouse_id, client_id, external_order_id, import_id, sold_at, giveaway_reason, revenue_fen, created_by)
          VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((o, k) => [companyId, channel.id, show?.id ?? null, channel.warehouseId, o.clientId, o.externalOrderId, importId, o.soldAt, o.giveawayReason, saleRevenue.get(i + k) ?? revenueOf(i + k), actor.kind === 'staff' ? actor.id : null]),
       );
+      // ids straight from the INSERT when the server hands them out consecutively (no read-back by client/order id)
+      if (consecutive) insertedIds(res, chunk.length).forEach((id, k) => { saleIds[i + k] = String(id); });
     }
-    const saleIds = await this.saleIdsFor(em, channel.id, orders);
+    if (!consecutive) saleIds = await this.saleIdsFor(em, channel.id, orders);
     const hostBp = show?.hostCommissionBasisPoints ?? 0;
     const toAllocate: LineToAllocate[] = drawn.map((d) => ({
       lotId: d.lotId, productId: d.productId, unitsBase: d.unitsBase, revenueFen: d.packs * d.unitPriceFen, soldAt: orders[d.orderIndex].soldAt,
       channel: CHANNEL_OF[channel.kind], hostBasisPoints: hostBp,
     }));
     const plan = await this.allocation.plan(em, companyId, toAllocate);
+    const lineIds: string[] = new Array(drawn.length);
     for (let i = 0; i < drawn.length; i += 2000) {
       const chunk = drawn.slice(i, i + 2000);
-      await em.query(
+      const res = await em.query(
         `INSERT INTO sale_line (sale_id, company_id, line_no, sku_id, product_id, lot_id, channel_kind, packs, units_base, unit_price_fen, revenue_fen, farmer_fen, commission_fen, host_commission_fen, margin_fen, refunded_packs, company_base, sold_at)
          VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)').join(', ')}`,
         chunk.flatMap((d, k) => {
@@ -183,14 +189,18 @@ export class SalesService {
             p.farmerFen, p.commissionFen, p.hostCommissionFen, p.marginFen, p.companyBase, orders[d.orderIndex].soldAt];
         }),
       );
+      if (consecutive) insertedIds(res, chunk.length).forEach((id, k) => { lineIds[i + k] = String(id); });
     }
-    const lineIds = new Map<string, string>();
-    for (let i = 0; i < saleIds.length; i += 2000) {
-      const rows = await em.query('SELECT id, sale_id, line_no FROM sale_line WHERE sale_id IN (?)', [saleIds.slice(i, i + 2000)]) as Array<Record<string, string>>;
-      rows.forEach((r) => lineIds.set(`${r.sale_id}:${r.line_no}`, String(r.id)));
+    if (!consecutive) {
+      const byKey = new Map<string, string>();
+      for (let i = 0; i < saleIds.length; i += 2000) {
+        const rows = await em.query('SELECT id, sale_id, line_no FROM sale_line WHERE sale_id IN (?)', [saleIds.slice(i, i + 2000)]) as Array<Record<string, string>>;
+        rows.forEach((r) => byKey.set(`${r.sale_id}:${r.line_no}`, String(r.id)));
+      }
+      drawn.forEach((d, k) => { lineIds[k] = byKey.get(`${saleIds[d.orderIndex]}:${d.lineNo}`)!; });
     }
     const persisted = await this.allocation.persist(em, companyId, plan, drawn.map((d, k) => ({
-      saleLineId: lineIds.get(`${saleIds[d.orderIndex]}:${d.lineNo}`)!, line: toAllocate[k], channelId: channel.id, skuId: d.skuId, packs: d.packs, unitPriceFen: d.unitPriceFen,
+      saleLineId: lineIds[k], line: toAllocate[k], channelId: channel.id, skuId: d.skuId, packs: d.packs, unitPriceFen: d.unitPriceFen,
     })));
     // sale.recorded, with per-farmer totals (notifications batch them per farmer per day)
     const byOrder = new Map<number, Map<string, { farmerId: string; quantityBase: number; amountFen: number }>>();
