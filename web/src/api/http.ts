@@ -26,6 +26,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Shows a failed request on its form: each field's Chinese message next to that field (the API's
+ * `details[].field`), the whole message above the form; anything else (a bug) as text.
+ */
+export function showFormError(e: unknown, errors: Record<string, string>, formError: { value: string }): void {
+  if (e instanceof ApiError) {
+    Object.assign(errors, e.fieldErrors());
+    formError.value = e.message;
+  } else formError.value = String(e);
+}
+
 const BASE = '/api/v1';
 let refreshing: Promise<boolean> | null = null;
 
