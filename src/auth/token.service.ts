@@ -71,11 +71,12 @@ export class TokenService {
     return outcome.pair;
   }
 
-  /** Logout: revokes the token's whole family (this device's session). */
-  async revokeFamilyOf(refreshToken: string): Promise<void> {
+  /** Logout: revokes the token's whole family (this device's session); answers whose it was. */
+  async revokeFamilyOf(refreshToken: string): Promise<{ kind: 'staff' | 'farmer'; id: string } | null> {
     const row = await this.dataSource.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: sha256(refreshToken) });
-    if (!row) return;
+    if (!row) return null;
     await this.dataSource.getRepository(RefreshTokenEntity).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return { kind: row.principalKind, id: row.principalId };
   }
 
   /** Disabling a user revokes every refresh token they hold. */
