@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import { ChildProcess, execSync, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import http from 'http';
+import { readFileSync } from 'fs';
 import { AddressInfo, createServer } from 'net';
 import path from 'path';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
@@ -119,7 +120,9 @@ async function seed(ds: DataSource): Promise<Seed> {
 
 function startApi(port: number): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_API_DIST: another build of the API (e.g. of an earlier commit) to compare with.
+  const dist = process.env.BENCH_API_DIST ? path.resolve(process.env.BENCH_API_DIST) : path.join(ROOT, 'dist');
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dist, 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('API listening')) resolve(child); });
     child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
@@ -145,14 +148,28 @@ function request(port: number, method: string, urlPath: string, body: unknown, t
   });
 }
 
-type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number };
+type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number; cpuMs?: number };
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
 
 /** Runs `op(i)` in a loop on `concurrency` workers; measures after a warm-up. */
-async function drive(concurrency: number, op: (i: number) => Promise<boolean>): Promise<Result> {
+async function drive(concurrency: number, op: (i: number) => Promise<boolean>, cpuPid: number = process.pid): Promise<Result> {
   const warmupEnd = Date.now() + WARMUP_SECONDS * 1000;
   const end = warmupEnd + SECONDS * 1000;
   const latencies: number[] = [];
   let errors = 0;
+  // CPU used by the process doing the work, over the measured window: unlike rates, this per-consignment
+  // figure stays comparable between runs on a machine other sessions load.
+  let cpuStart: number | null = null;
+  const cpuTimer = setTimeout(() => { cpuStart = processCpuMs(cpuPid); }, WARMUP_SECONDS * 1000);
   await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
     while (Date.now() < end) {
       const start = process.hrtime.bigint();
@@ -163,7 +180,10 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>): 
       }
     }
   }));
-  return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS };
+  clearTimeout(cpuTimer);
+  const cpuEnd = processCpuMs(cpuPid);
+  const cpuMs = cpuStart !== null && cpuEnd !== null ? cpuEnd - cpuStart : undefined;
+  return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS, cpuMs };
 }
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -171,7 +191,8 @@ const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sor
 function report(name: string, r: Result): number {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   const rps = r.count / r.seconds;
-  console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)`);
+  const cpu = r.cpuMs !== undefined && r.count ? `   ${(r.cpuMs / r.count).toFixed(2)} ms CPU each` : '';
+  console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)${cpu}`);
   return rps;
 }
 
@@ -242,7 +263,7 @@ async function main(): Promise<void> {
       }, tokens[i]);
       if (res.status !== 201 && !firstError) firstError = `${res.status} ${res.body}`;
       return res.status === 201;
-    });
+    }, api.pid);
     if (firstError) console.log(`first API error: ${firstError}`);
     apiRps = report('API POST /consignments', apiResult);
   } finally {
@@ -255,6 +276,7 @@ async function main(): Promise<void> {
   await pool.end();
   const ratio = apiRps / bareRps;
   console.log(`ratio API / bare: ${ratio.toFixed(2)} (target ≥ 0.50; p99 target < 100 ms at 32 agents)`);
+  console.log('CPU each: of the API process for the API phase (its HTTP client is this process), of this process for the bare writer.');
   console.log('note: the API and the writer share this machine with MariaDB, Redis and any other test run at the time.');
 }
 

@@ -209,7 +209,7 @@ export class ConsignmentsService {
       throw fieldRuleViolation('CAPTURED_AT_TOO_OLD', 'capturedAt', `记录时间早于 ${this.config.maxCaptureAgeDays} 天`, `capture time is more than ${this.config.maxCaptureAgeDays} days ago`);
     }
     const [point, farmer, products] = await Promise.all([
-      this.points.requireActivePointForAction(actor, dto.pointId),
+      this.points.requireActivePointRefForAction(actor, dto.pointId),
       this.farmers.requireFarmerInCompany(actor.companyId, dto.farmerId).catch((err) => {
         throw err instanceof NotFoundError ? fieldRuleViolation('FARMER_NOT_FOUND', 'farmerId', '农户不存在', 'farmer not found') : err;
       }),
