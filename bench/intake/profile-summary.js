@@ -11,12 +11,24 @@ const file = process.argv[2];
 const top = Number(process.argv[3] ?? 30);
 const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
-const self = new Map();
-for (let i = 0; i < prof.samples.length; i++) {
-  self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
-}
 const parent = new Map();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+// Only samples from the first request of the measured route on (START_FUNCTION, default the intake
+// service's create): Nest's bootstrap and the logins before it would otherwise blur the picture.
+const startFunction = process.env.START_FUNCTION ?? 'create';
+const startUrl = process.env.START_URL ?? '/dist/src/intake/consignments.service.js';
+const inStart = (id) => {
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const cf = byId.get(cur).callFrame;
+    if (cf.functionName === startFunction && cf.url.endsWith(startUrl)) return true;
+  }
+  return false;
+};
+const first = prof.samples.findIndex(inStart);
+const self = new Map();
+for (let i = Math.max(first, 0); i < prof.samples.length; i++) {
+  self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+}
 // Start-up (module loading, Nest bootstrap) and idle samples are left out: what remains is request work.
 const isStartup = (id) => {
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) {

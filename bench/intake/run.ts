@@ -7,6 +7,9 @@
  *
  *   npm run bench:intake                       # 32 agents, 20 s per phase
  *   BENCH_CONCURRENCY=8 BENCH_SECONDS=10 npm run bench:intake
+ *   BENCH_HTTP_FLOOR=1 npm run bench:intake    # first a plain node:http server: HTTP's own cost
+ *   BENCH_API_DIST=dist-before npm run bench:intake   # another build of the API (e.g. an earlier commit)
+ *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/intakeprof" …   # then bench/intake/profile-summary.js
  */
 import 'reflect-metadata';
 import { ChildProcess, execSync, spawn } from 'child_process';
@@ -129,6 +132,32 @@ function startApi(port: number): Promise<ChildProcess> {
   });
 }
 
+/**
+ * BENCH_HTTP_FLOOR=1: a plain node:http server that only parses the same JSON body and answers a
+ * 201 JSON of similar size, no framework and no database: what HTTP alone costs on this machine.
+ */
+const HTTP_FLOOR_SERVER = `
+const http = require('http');
+const body = JSON.stringify({ id: '1', receiptNo: 'BP0-20260101-0001', lines: [1, 2, 3].map((n) => ({ id: String(n), lineNo: n, quantity: '30', priceFen: 1800 })) });
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString());
+    res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+
+function startHttpFloor(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', HTTP_FLOOR_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening')) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`HTTP floor server exited with ${code}`)));
+  });
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 
 function request(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
@@ -148,13 +177,13 @@ function request(port: number, method: string, urlPath: string, body: unknown, t
   });
 }
 
-type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number; cpuMs?: number };
+type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number; cpuMs?: { user: number; sys: number } };
 
 /** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
-function processCpuMs(pid: number): number | null {
+function processCpuMs(pid: number): { user: number; sys: number } | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 }; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return null;
   }
@@ -168,7 +197,7 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>, c
   let errors = 0;
   // CPU used by the process doing the work, over the measured window: unlike rates, this per-consignment
   // figure stays comparable between runs on a machine other sessions load.
-  let cpuStart: number | null = null;
+  let cpuStart: { user: number; sys: number } | null = null;
   const cpuTimer = setTimeout(() => { cpuStart = processCpuMs(cpuPid); }, WARMUP_SECONDS * 1000);
   await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
     while (Date.now() < end) {
@@ -182,7 +211,8 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>, c
   }));
   clearTimeout(cpuTimer);
   const cpuEnd = processCpuMs(cpuPid);
-  const cpuMs = cpuStart !== null && cpuEnd !== null ? cpuEnd - cpuStart : undefined;
+  const started = cpuStart as { user: number; sys: number } | null;
+  const cpuMs = started && cpuEnd ? { user: cpuEnd.user - started.user, sys: cpuEnd.sys - started.sys } : undefined;
   return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS, cpuMs };
 }
 
@@ -191,7 +221,8 @@ const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sor
 function report(name: string, r: Result): number {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   const rps = r.count / r.seconds;
-  const cpu = r.cpuMs !== undefined && r.count ? `   ${(r.cpuMs / r.count).toFixed(2)} ms CPU each` : '';
+  const cpu = r.cpuMs !== undefined && r.count
+    ? `   ${((r.cpuMs.user + r.cpuMs.sys) / r.count).toFixed(2)} ms CPU each (user ${(r.cpuMs.user / r.count).toFixed(2)}, sys ${(r.cpuMs.sys / r.count).toFixed(2)})` : '';
   console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)${cpu}`);
   return rps;
 }
@@ -244,6 +275,24 @@ async function main(): Promise<void> {
   const ds = await prepareDatabase();
   const s = await seed(ds);
   await ds.destroy();
+  const consignmentBody = (point: Seed['points'][number]) => ({
+    clientId: randomUUID(), pointId: point.id, farmerId: point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)],
+    capturedAt: new Date().toISOString(),
+    lines: s.products.map((p) => ({ productId: p.id, quantity: p.quantity, unit: p.unit, gradeCode: 'A' })),
+  });
+  if (process.env.BENCH_HTTP_FLOOR === '1') {
+    const floorPort = await freePort();
+    const floor = await startHttpFloor(floorPort);
+    try {
+      report('plain node:http floor', await drive(CONCURRENCY, async (i) => {
+        const res = await request(floorPort, 'POST', '/api/v1/consignments', consignmentBody(s.points[i % s.points.length]), 'x');
+        return res.status === 201;
+      }, floor.pid));
+    } finally {
+      floor.removeAllListeners('exit');
+      floor.kill('SIGTERM');
+    }
+  }
   const port = await freePort();
   const api = await startApi(port);
   let apiRps = 0;
@@ -256,11 +305,7 @@ async function main(): Promise<void> {
     let firstError = '';
     const apiResult = await drive(CONCURRENCY, async (i) => {
       const point = s.points[i % s.points.length];
-      const res = await request(port, 'POST', '/api/v1/consignments', {
-        clientId: randomUUID(), pointId: point.id, farmerId: point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)],
-        capturedAt: new Date().toISOString(),
-        lines: s.products.map((p) => ({ productId: p.id, quantity: p.quantity, unit: p.unit, gradeCode: 'A' })),
-      }, tokens[i]);
+      const res = await request(port, 'POST', '/api/v1/consignments', consignmentBody(point), tokens[i]);
       if (res.status !== 201 && !firstError) firstError = `${res.status} ${res.body}`;
       return res.status === 201;
     }, api.pid);
