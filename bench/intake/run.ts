@@ -9,6 +9,7 @@
  *   BENCH_CONCURRENCY=8 BENCH_SECONDS=10 npm run bench:intake
  *   BENCH_HTTP_FLOOR=1 npm run bench:intake    # first a plain node:http server: HTTP's own cost
  *   BENCH_API_DIST=dist-before npm run bench:intake   # another build of the API (e.g. an earlier commit)
+ *   BENCH_COMPARE_DIST=dist-before npm run bench:intake   # both builds, measured in alternating slices
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/intakeprof" …   # then bench/intake/profile-summary.js
  */
 import 'reflect-metadata';
@@ -121,10 +122,10 @@ async function seed(ds: DataSource): Promise<Seed> {
   return { companyId, points, products };
 }
 
-function startApi(port: number): Promise<ChildProcess> {
+function startApi(port: number, distDir = process.env.BENCH_API_DIST): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // BENCH_API_DIST: another build of the API (e.g. of an earlier commit) to compare with.
-  const dist = process.env.BENCH_API_DIST ? path.resolve(process.env.BENCH_API_DIST) : path.join(ROOT, 'dist');
+  // BENCH_API_DIST: another build of the API (e.g. of an earlier commit) to measure instead.
+  const dist = distDir ? path.resolve(ROOT, distDir) : path.join(ROOT, 'dist');
   const child = spawn(process.execPath, [...nodeArgs, path.join(dist, 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('API listening')) resolve(child); });
@@ -190,15 +191,17 @@ function processCpuMs(pid: number): { user: number; sys: number } | null {
 }
 
 /** Runs `op(i)` in a loop on `concurrency` workers; measures after a warm-up. */
-async function drive(concurrency: number, op: (i: number) => Promise<boolean>, cpuPid: number = process.pid): Promise<Result> {
-  const warmupEnd = Date.now() + WARMUP_SECONDS * 1000;
-  const end = warmupEnd + SECONDS * 1000;
+async function drive(
+  concurrency: number, op: (i: number) => Promise<boolean>, cpuPid: number = process.pid, seconds = SECONDS, warmupSeconds = WARMUP_SECONDS,
+): Promise<Result> {
+  const warmupEnd = Date.now() + warmupSeconds * 1000;
+  const end = warmupEnd + seconds * 1000;
   const latencies: number[] = [];
   let errors = 0;
   // CPU used by the process doing the work, over the measured window: unlike rates, this per-consignment
   // figure stays comparable between runs on a machine other sessions load.
   let cpuStart: { user: number; sys: number } | null = null;
-  const cpuTimer = setTimeout(() => { cpuStart = processCpuMs(cpuPid); }, WARMUP_SECONDS * 1000);
+  const cpuTimer = setTimeout(() => { cpuStart = processCpuMs(cpuPid); }, warmupSeconds * 1000);
   await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
     while (Date.now() < end) {
       const start = process.hrtime.bigint();
@@ -213,7 +216,14 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>, c
   const cpuEnd = processCpuMs(cpuPid);
   const started = cpuStart as { user: number; sys: number } | null;
   const cpuMs = started && cpuEnd ? { user: cpuEnd.user - started.user, sys: cpuEnd.sys - started.sys } : undefined;
-  return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS, cpuMs };
+  return { count: latencies.length, errors, latenciesMs: latencies, seconds, cpuMs };
+}
+
+function merge(a: Result, b: Result): Result {
+  return {
+    count: a.count + b.count, errors: a.errors + b.errors, latenciesMs: a.latenciesMs.concat(b.latenciesMs), seconds: a.seconds + b.seconds,
+    cpuMs: a.cpuMs && b.cpuMs ? { user: a.cpuMs.user + b.cpuMs.user, sys: a.cpuMs.sys + b.cpuMs.sys } : undefined,
+  };
 }
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -295,6 +305,13 @@ async function main(): Promise<void> {
   }
   const port = await freePort();
   const api = await startApi(port);
+  // BENCH_COMPARE_DIST: a second build runs next to this one, measured in alternating slices, so that
+  // both see the same machine (the load of other sessions changes from minute to minute).
+  const compareDist = process.env.BENCH_COMPARE_DIST;
+  const comparePort = compareDist ? await freePort() : 0;
+  const other = compareDist ? await startApi(comparePort, compareDist).catch((err: Error) => { api.kill('SIGTERM'); throw err; }) : null;
+  const stop = () => { api.kill('SIGTERM'); other?.kill('SIGTERM'); };
+  process.once('SIGINT', () => { stop(); process.exit(130); });
   let apiRps = 0;
   try {
     const tokens = await Promise.all(s.points.map(async (p) => {
@@ -303,16 +320,33 @@ async function main(): Promise<void> {
       return JSON.parse(res.body).accessToken as string;
     }));
     let firstError = '';
-    const apiResult = await drive(CONCURRENCY, async (i) => {
+    // Same users, same JWT secret: the tokens serve both builds.
+    const post = (toPort: number) => async (i: number) => {
       const point = s.points[i % s.points.length];
-      const res = await request(port, 'POST', '/api/v1/consignments', consignmentBody(point), tokens[i]);
+      const res = await request(toPort, 'POST', '/api/v1/consignments', consignmentBody(point), tokens[i]);
       if (res.status !== 201 && !firstError) firstError = `${res.status} ${res.body}`;
       return res.status === 201;
-    }, api.pid);
-    if (firstError) console.log(`first API error: ${firstError}`);
-    apiRps = report('API POST /consignments', apiResult);
+    };
+    if (other) {
+      const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+      let mine: Result | null = null;
+      let theirs: Result | null = null;
+      for (let r = 0; r < rounds; r++) {
+        const a = await drive(CONCURRENCY, post(port), api.pid, SECONDS / rounds, 1);
+        const b = await drive(CONCURRENCY, post(comparePort), other.pid, SECONDS / rounds, 1);
+        mine = mine ? merge(mine, a) : a;
+        theirs = theirs ? merge(theirs, b) : b;
+      }
+      if (firstError) console.log(`first API error: ${firstError}`);
+      apiRps = report('API (this build)', mine!);
+      report(`API (${compareDist})`.slice(0, 22), theirs!);
+    } else {
+      const apiResult = await drive(CONCURRENCY, post(port), api.pid);
+      if (firstError) console.log(`first API error: ${firstError}`);
+      apiRps = report('API POST /consignments', apiResult);
+    }
   } finally {
-    api.kill('SIGTERM');
+    stop();
     agent.destroy();
   }
   const db = readDatabaseConfig({ ...ENV } as Record<string, string>);
