@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { PrincipalLoader } from '../../src/auth/principal-loader.service';
+import { TokenService } from '../../src/auth/token.service';
 import { createTestApp, TestApp } from '../setup/app';
 import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
 import { as, expectErrorBody, login } from '../support/http';
@@ -46,6 +47,26 @@ describe('Identity and access (e2e)', () => {
       { sub: `s:${org.users.admin.id}`, role: 'ADMIN', cid: org.company.id, typ: 'access' },
     );
     await as(t.http, forged).get('/api/v1/auth/me').expect(401);
+  });
+
+  it('should remember a verified access token only as that exact string and only until it expires', async () => {
+    const tokens = t.app.get(TokenService);
+    const token = await t.app.get(JwtService).signAsync(
+      { sub: `s:${org.users.agentA.id}`, role: 'AGENT', cid: org.company.id, typ: 'access' }, { expiresIn: 60 },
+    );
+    expect(await tokens.verifyAccess(token)).toEqual(expect.objectContaining({ sub: `s:${org.users.agentA.id}` }));
+    // Same header and payload, another signature: verified afresh, and refused.
+    const [head, body, sig] = token.split('.');
+    const tampered = `${head}.${body}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+    expect(await tokens.verifyAccess(tampered)).toBeNull();
+    await as(t.http, tampered).get('/api/v1/auth/me').expect(401);
+    // The remembered token expires like any other.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+    try {
+      expect(await tokens.verifyAccess(token)).toBeNull();
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('should rotate refresh tokens and revoke the family when an old one is replayed', async () => {
