@@ -161,7 +161,19 @@ function startHttpFloor(port: number): Promise<ChildProcess> {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 
+/**
+ * One request; retried once when a kept-alive socket was reset: the server closes sockets idle for 5 s,
+ * which in BENCH_COMPARE_DIST mode those of the build not being driven are, and the agent may pick one
+ * just as it closes.
+ */
 function request(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
+  return requestOnce(port, method, urlPath, body, token).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
+    return requestOnce(port, method, urlPath, body, token);
+  });
+}
+
+function requestOnce(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request({
