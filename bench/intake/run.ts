@@ -7,11 +7,16 @@
  *
  *   npm run bench:intake                       # 32 agents, 20 s per phase
  *   BENCH_CONCURRENCY=8 BENCH_SECONDS=10 npm run bench:intake
+ *   BENCH_HTTP_FLOOR=1 npm run bench:intake    # first a plain node:http server: HTTP's own cost
+ *   BENCH_API_DIST=dist-before npm run bench:intake   # another build of the API (e.g. an earlier commit)
+ *   BENCH_COMPARE_DIST=dist-before npm run bench:intake   # both builds, measured in alternating slices
+ *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/intakeprof" …   # then bench/intake/profile-summary.js
  */
 import 'reflect-metadata';
 import { ChildProcess, execSync, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import http from 'http';
+import { readFileSync } from 'fs';
 import { AddressInfo, createServer } from 'net';
 import path from 'path';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
@@ -118,18 +123,58 @@ async function seed(ds: DataSource): Promise<Seed> {
   return { companyId, points, products };
 }
 
-function startApi(port: number): Promise<ChildProcess> {
+function startApi(port: number, distDir = process.env.BENCH_API_DIST): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_API_DIST: another build of the API (e.g. of an earlier commit) to measure instead.
+  const dist = distDir ? path.resolve(ROOT, distDir) : path.join(ROOT, 'dist');
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dist, 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('API listening')) resolve(child); });
     child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
   });
 }
 
+/**
+ * BENCH_HTTP_FLOOR=1: a plain node:http server that only parses the same JSON body and answers a
+ * 201 JSON of similar size, no framework and no database: what HTTP alone costs on this machine.
+ */
+const HTTP_FLOOR_SERVER = `
+const http = require('http');
+const body = JSON.stringify({ id: '1', receiptNo: 'BP0-20260101-0001', lines: [1, 2, 3].map((n) => ({ id: String(n), lineNo: n, quantity: '30', priceFen: 1800 })) });
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString());
+    res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+
+function startHttpFloor(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', HTTP_FLOOR_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening')) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`HTTP floor server exited with ${code}`)));
+  });
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 
+/**
+ * One request; retried once when a kept-alive socket was reset: the server closes sockets idle for 5 s,
+ * which in BENCH_COMPARE_DIST mode those of the build not being driven are, and the agent may pick one
+ * just as it closes.
+ */
 function request(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
+  return requestOnce(port, method, urlPath, body, token).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
+    return requestOnce(port, method, urlPath, body, token);
+  });
+}
+
+function requestOnce(port: number, method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request({
@@ -146,14 +191,30 @@ function request(port: number, method: string, urlPath: string, body: unknown, t
   });
 }
 
-type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number };
+type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number; cpuMs?: { user: number; sys: number } };
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+function processCpuMs(pid: number): { user: number; sys: number } | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 }; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
 
 /** Runs `op(i)` in a loop on `concurrency` workers; measures after a warm-up. */
-async function drive(concurrency: number, op: (i: number) => Promise<boolean>): Promise<Result> {
-  const warmupEnd = Date.now() + WARMUP_SECONDS * 1000;
-  const end = warmupEnd + SECONDS * 1000;
+async function drive(
+  concurrency: number, op: (i: number) => Promise<boolean>, cpuPid: number = process.pid, seconds = SECONDS, warmupSeconds = WARMUP_SECONDS,
+): Promise<Result> {
+  const warmupEnd = Date.now() + warmupSeconds * 1000;
+  const end = warmupEnd + seconds * 1000;
   const latencies: number[] = [];
   let errors = 0;
+  // CPU used by the process doing the work, over the measured window: unlike rates, this per-consignment
+  // figure stays comparable between runs on a machine other sessions load.
+  let cpuStart: { user: number; sys: number } | null = null;
+  const cpuTimer = setTimeout(() => { cpuStart = processCpuMs(cpuPid); }, warmupSeconds * 1000);
   await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
     while (Date.now() < end) {
       const start = process.hrtime.bigint();
@@ -164,7 +225,18 @@ async function drive(concurrency: number, op: (i: number) => Promise<boolean>): 
       }
     }
   }));
-  return { count: latencies.length, errors, latenciesMs: latencies, seconds: SECONDS };
+  clearTimeout(cpuTimer);
+  const cpuEnd = processCpuMs(cpuPid);
+  const started = cpuStart as { user: number; sys: number } | null;
+  const cpuMs = started && cpuEnd ? { user: cpuEnd.user - started.user, sys: cpuEnd.sys - started.sys } : undefined;
+  return { count: latencies.length, errors, latenciesMs: latencies, seconds, cpuMs };
+}
+
+function merge(a: Result, b: Result): Result {
+  return {
+    count: a.count + b.count, errors: a.errors + b.errors, latenciesMs: a.latenciesMs.concat(b.latenciesMs), seconds: a.seconds + b.seconds,
+    cpuMs: a.cpuMs && b.cpuMs ? { user: a.cpuMs.user + b.cpuMs.user, sys: a.cpuMs.sys + b.cpuMs.sys } : undefined,
+  };
 }
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -172,7 +244,9 @@ const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sor
 function report(name: string, r: Result): { rps: number; p99: number } {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   const rps = r.count / r.seconds;
-  console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)`);
+  const cpu = r.cpuMs !== undefined && r.count
+    ? `   ${((r.cpuMs.user + r.cpuMs.sys) / r.count).toFixed(2)} ms CPU each (user ${(r.cpuMs.user / r.count).toFixed(2)}, sys ${(r.cpuMs.sys / r.count).toFixed(2)})` : '';
+  console.log(`${name.padEnd(22)} ${rps.toFixed(0).padStart(6)} consignments/s   p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${pct(sorted, 99).toFixed(1).padStart(6)} ms   (${r.count} ok, ${r.errors} errors, ${r.seconds} s)${cpu}`);
   return { rps, p99: pct(sorted, 99) };
 }
 
@@ -224,8 +298,33 @@ async function main(): Promise<void> {
   const ds = await prepareDatabase();
   const s = await seed(ds);
   await ds.destroy();
+  const consignmentBody = (point: Seed['points'][number]) => ({
+    clientId: randomUUID(), pointId: point.id, farmerId: point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)],
+    capturedAt: new Date().toISOString(),
+    lines: s.products.map((p) => ({ productId: p.id, quantity: p.quantity, unit: p.unit, gradeCode: 'A' })),
+  });
+  if (process.env.BENCH_HTTP_FLOOR === '1') {
+    const floorPort = await freePort();
+    const floor = await startHttpFloor(floorPort);
+    try {
+      report('plain node:http floor', await drive(CONCURRENCY, async (i) => {
+        const res = await request(floorPort, 'POST', '/api/v1/consignments', consignmentBody(s.points[i % s.points.length]), 'x');
+        return res.status === 201;
+      }, floor.pid));
+    } finally {
+      floor.removeAllListeners('exit');
+      floor.kill('SIGTERM');
+    }
+  }
   const port = await freePort();
   const api = await startApi(port);
+  // BENCH_COMPARE_DIST: a second build runs next to this one, measured in alternating slices, so that
+  // both see the same machine (the load of other sessions changes from minute to minute).
+  const compareDist = process.env.BENCH_COMPARE_DIST;
+  const comparePort = compareDist ? await freePort() : 0;
+  const other = compareDist ? await startApi(comparePort, compareDist).catch((err: Error) => { api.kill('SIGTERM'); throw err; }) : null;
+  const stop = () => { api.kill('SIGTERM'); other?.kill('SIGTERM'); };
+  process.once('SIGINT', () => { stop(); process.exit(130); });
   let api1 = { rps: 0, p99: NaN };
   try {
     const tokens = await Promise.all(s.points.map(async (p) => {
@@ -234,20 +333,33 @@ async function main(): Promise<void> {
       return JSON.parse(res.body).accessToken as string;
     }));
     let firstError = '';
-    const apiResult = await drive(CONCURRENCY, async (i) => {
+    // Same users, same JWT secret: the tokens serve both builds.
+    const post = (toPort: number) => async (i: number) => {
       const point = s.points[i % s.points.length];
-      const res = await request(port, 'POST', '/api/v1/consignments', {
-        clientId: randomUUID(), pointId: point.id, farmerId: point.farmerIds[Math.floor(Math.random() * point.farmerIds.length)],
-        capturedAt: new Date().toISOString(),
-        lines: s.products.map((p) => ({ productId: p.id, quantity: p.quantity, unit: p.unit, gradeCode: 'A' })),
-      }, tokens[i]);
+      const res = await request(toPort, 'POST', '/api/v1/consignments', consignmentBody(point), tokens[i]);
       if (res.status !== 201 && !firstError) firstError = `${res.status} ${res.body}`;
       return res.status === 201;
-    });
-    if (firstError) console.log(`first API error: ${firstError}`);
-    api1 = report('API POST /consignments', apiResult);
+    };
+    if (other) {
+      const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+      let mine: Result | null = null;
+      let theirs: Result | null = null;
+      for (let r = 0; r < rounds; r++) {
+        const a = await drive(CONCURRENCY, post(port), api.pid, SECONDS / rounds, 1);
+        const b = await drive(CONCURRENCY, post(comparePort), other.pid, SECONDS / rounds, 1);
+        mine = mine ? merge(mine, a) : a;
+        theirs = theirs ? merge(theirs, b) : b;
+      }
+      if (firstError) console.log(`first API error: ${firstError}`);
+      api1 = report('API (this build)', mine!);
+      report(`API (${compareDist})`.slice(0, 22), theirs!);
+    } else {
+      const apiResult = await drive(CONCURRENCY, post(port), api.pid);
+      if (firstError) console.log(`first API error: ${firstError}`);
+      api1 = report('API POST /consignments', apiResult);
+    }
   } finally {
-    api.kill('SIGTERM');
+    stop();
     agent.destroy();
   }
   const db = readDatabaseConfig({ ...ENV } as Record<string, string>);
@@ -258,6 +370,7 @@ async function main(): Promise<void> {
   emitResult({ figure: `intake: consignments/s through the API (${CONCURRENCY} agents)`, value: api1.rps, unit: '/s', target: '≥ 0.5× bare', baseline: bare.rps });
   emitResult({ figure: `intake: API p99 (${CONCURRENCY} agents)`, value: api1.p99, unit: 'ms', target: '< 100 ms', baseline: bare.p99 });
   console.log(`ratio API / bare: ${ratio.toFixed(2)} (target ≥ 0.50; p99 target < 100 ms at 32 agents)`);
+  console.log('CPU each: of the API process for the API phase (its HTTP client is this process), of this process for the bare writer.');
   console.log('note: the API and the writer share this machine with MariaDB, Redis and any other test run at the time.');
 }
 

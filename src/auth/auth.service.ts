@@ -39,11 +39,13 @@ export class AuthService {
   }
 
   refresh(refreshToken: string): Promise<TokenPairDto> {
-    return this.tokens.rotate(refreshToken, (kind, id) => this.principals.load(kind, id));
+    // A new token pair is issued from the database's state, never from the request cache.
+    return this.tokens.rotate(refreshToken, (kind, id) => this.principals.loadFresh(kind, id));
   }
 
-  logout(refreshToken: string): Promise<void> {
-    return this.tokens.revokeFamilyOf(refreshToken);
+  async logout(refreshToken: string): Promise<void> {
+    const owner = await this.tokens.revokeFamilyOf(refreshToken);
+    if (owner) this.principals.invalidate(owner.kind, owner.id);
   }
 
   me(principal: Principal) {

@@ -12,12 +12,30 @@ import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { PriceDto, ProductDto } from './dto/product.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { ProductPriceEntity } from './product-price.entity';
-import { DisplayUnit, ProductEntity, ProductGrade } from './product.entity';
+import { toSafeInteger } from '../database/transformers/bigint.transformer';
+import { BaseUnit, ChecklistItem, DisplayUnit, ProductEntity, ProductGrade, SettlementMode } from './product.entity';
 
 export const CATALOG_EVENTS = { PRICE_SET: 'catalog.price_set' } as const;
 
 /** A product with the farmer prices in force at one instant, keyed by grade code. */
 export type ProductForIntake = { product: ProductEntity; prices: Map<string, ProductPriceEntity> };
+
+/** A row of loadForIntake's join: product columns, then its price columns (null without a price in force). */
+type IntakeRow = Record<string, unknown> & { id: string; pp_id: string | null; pp_grade_code: string; pp_effective_to: Date | null };
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+function productFromRow(r: IntakeRow): ProductEntity {
+  return Object.assign(new ProductEntity(), {
+    id: String(r.id), companyId: String(r.company_id), code: r.code as string, name: r.name as string, category: r.category as string,
+    baseUnit: r.base_unit as BaseUnit, units: json<DisplayUnit[]>(r.units), grades: json<ProductGrade[]>(r.grades),
+    qcChecklist: json<ChecklistItem[]>(r.qc_checklist), shelfLifeDays: Number(r.shelf_life_days), settlementMode: r.settlement_mode as SettlementMode,
+    consignmentPeriodDays: Number(r.consignment_period_days),
+    farmerShareBasisPoints: r.farmer_share_basis_points === null ? null : Number(r.farmer_share_basis_points),
+    maxQuantityBasePerLine: Number(r.max_quantity_base_per_line), active: Boolean(Number(r.active)),
+    createdAt: r.created_at as Date, updatedAt: r.updated_at as Date,
+  });
+}
 
 const productNotFound = () => new NotFoundError('商品', 'Product', 'PRODUCT_NOT_FOUND');
 
@@ -161,14 +179,35 @@ export class CatalogService {
     const ids = [...new Set(productIds)];
     const out = new Map<string, ProductForIntake>();
     if (ids.length === 0) return out;
-    // Both queries at once: prices of ids that turn out not to be this company's are dropped below.
-    const [products, prices] = await Promise.all([
-      manager.getRepository(ProductEntity).findBy({ id: In(ids), companyId }),
-      this.pricesInForce(manager, ids, at),
-    ]);
-    for (const p of products) out.set(p.id, { product: p, prices: new Map() });
-    for (const price of prices) {
-      out.get(price.productId)?.prices.set(price.gradeCode, price);
+    // One round trip for the products and the prices in force (this read is on every intake);
+    // newest first, so the first row per (product, grade) is the price in force.
+    const rows: IntakeRow[] = await manager.query(
+      `SELECT p.id, p.company_id, p.code, p.name, p.category, p.base_unit, p.units, p.grades, p.qc_checklist, p.shelf_life_days,
+              p.settlement_mode, p.consignment_period_days, p.farmer_share_basis_points, p.max_quantity_base_per_line, p.active,
+              p.created_at, p.updated_at,
+              pp.id AS pp_id, pp.grade_code AS pp_grade_code, pp.unit_name AS pp_unit_name, pp.unit_size_base AS pp_unit_size_base,
+              pp.price_fen AS pp_price_fen, pp.effective_from AS pp_effective_from, pp.effective_to AS pp_effective_to,
+              pp.created_by AS pp_created_by, pp.created_at AS pp_created_at
+         FROM product p
+         LEFT JOIN product_price pp ON pp.product_id = p.id AND pp.effective_from <= ? AND (pp.effective_to IS NULL OR pp.effective_to > ?)
+        WHERE p.id IN (?) AND p.company_id = ?
+        ORDER BY p.id, pp.effective_from DESC, pp.id DESC`,
+      [at, at, ids, companyId],
+    );
+    for (const r of rows) {
+      const id = String(r.id);
+      let entry = out.get(id);
+      if (!entry) {
+        entry = { product: productFromRow(r), prices: new Map() };
+        out.set(id, entry);
+      }
+      if (r.pp_id !== null && !entry.prices.has(r.pp_grade_code)) {
+        entry.prices.set(r.pp_grade_code, Object.assign(new ProductPriceEntity(), {
+          id: String(r.pp_id), productId: id, gradeCode: r.pp_grade_code, unitName: r.pp_unit_name as string,
+          unitSizeBase: Number(r.pp_unit_size_base), priceFen: toSafeInteger(r.pp_price_fen, 'price_fen'),
+          effectiveFrom: r.pp_effective_from as Date, effectiveTo: r.pp_effective_to, createdBy: String(r.pp_created_by), createdAt: r.pp_created_at as Date,
+        }));
+      }
     }
     return out;
   }

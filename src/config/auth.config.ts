@@ -15,6 +15,10 @@ class AuthEnv {
 
   @IsOptional() @IsInt() @Min(1) @Max(1000)
   AUTH_RATE_LIMIT_PER_MINUTE?: number;
+
+  // How long an API process reuses a staff member's loaded role and assignments (0 = never).
+  @IsOptional() @IsInt() @Min(0) @Max(60_000)
+  AUTH_PRINCIPAL_CACHE_MS?: number;
 }
 
 export type AuthConfig = {
@@ -22,6 +26,7 @@ export type AuthConfig = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   authRateLimitPerMinute: number;
+  principalCacheMs: number;
 };
 
 export const authConfig = registerAs('auth', (): AuthConfig => {
@@ -31,5 +36,6 @@ export const authConfig = registerAs('auth', (): AuthConfig => {
     accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS ?? 900,
     refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86400,
     authRateLimitPerMinute: v.AUTH_RATE_LIMIT_PER_MINUTE ?? 20,
+    principalCacheMs: v.AUTH_PRINCIPAL_CACHE_MS ?? 2000,
   };
 });

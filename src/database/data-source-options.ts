@@ -46,6 +46,9 @@ export function buildDataSourceOptions(db: DatabaseConfig = readDatabaseConfig()
     extra: {
       // Keep the session in UTC whatever the server default is.
       timezone: 'Z',
+      // mysql2 otherwise captures a stack trace for every query (Error.captureStackTrace), ~3 % of an
+      // intake request's CPU; TypeORM's QueryFailedError still carries the async stack of the caller.
+      trace: false,
     },
   };
 }

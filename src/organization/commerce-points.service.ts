@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { Principal } from '../common/access/principal';
-import { assertCanActAtPoint, assertCanSeePoint, scopeByPoint } from '../common/access/scope';
+import { assertCanActAtPoint, assertCanSeePoint, scopeByPoint, ScopedPoint } from '../common/access/scope';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
 import { Page, paginate } from '../common/pagination';
 import { isDuplicateKeyError } from '../database/transaction';
@@ -105,6 +105,20 @@ export class CommercePointsService {
     const found = point as CommercePointEntity;
     if (!found.active) throw new RuleViolationError('POINT_INACTIVE', '服务点已停用', 'Commerce point is inactive');
     return found;
+  }
+
+  /**
+   * The same check as requireActivePointForAction, reading only what it needs in one plain query:
+   * for hot paths (every consignment) that use no more of the point than its code.
+   */
+  async requireActivePointRefForAction(actor: Principal, pointId: string): Promise<ScopedPoint & { code: string }> {
+    const rows: Array<{ id: string; company_id: string; region_path: string; code: string; active: number }> = await this.dataSource.query(
+      'SELECT id, company_id, region_path, code, active FROM commerce_point WHERE id = ?', [pointId]);
+    const r = rows[0];
+    const point = r ? { id: String(r.id), companyId: String(r.company_id), regionPath: r.region_path, code: r.code } : null;
+    assertCanActAtPoint(actor, point);
+    if (!Number(r.active)) throw new RuleViolationError('POINT_INACTIVE', '服务点已停用', 'Commerce point is inactive');
+    return point;
   }
 
   /** For notifications and the farmer app (no caller scope): what an SMS says about a point. */

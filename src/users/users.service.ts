@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { OutboxService } from '../outbox/outbox.service';
+import { PrincipalLoader } from '../auth/principal-loader.service';
 import { TokenService } from '../auth/token.service';
 import { hashPassword } from '../auth/password';
 import { Principal } from '../common/access/principal';
@@ -27,6 +28,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly tokens: TokenService,
     private readonly outbox: OutboxService,
+    private readonly principals: PrincipalLoader,
   ) {}
 
   async create(actor: Principal, dto: CreateUserDto): Promise<UserDto> {
@@ -58,6 +60,15 @@ export class UsersService {
   /** Disabling a user (active=false) also revokes every refresh token they hold. */
   async update(actor: Principal, id: string, dto: UpdateUserDto): Promise<UserDto> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    try {
+      return await this.updateInTransaction(actor, id, dto, passwordHash);
+    } finally {
+      // After the commit: the next request of this user loads the new state (see PrincipalLoader).
+      this.principals.invalidate('staff', id);
+    }
+  }
+
+  private updateInTransaction(actor: Principal, id: string, dto: UpdateUserDto, passwordHash: string | undefined): Promise<UserDto> {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(StaffUserEntity);
       const user = await repo.findOne({ where: { id, companyId: actor.companyId }, lock: { mode: 'pessimistic_write' } });

@@ -1,5 +1,8 @@
+import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
+import { PrincipalLoader } from '../../src/auth/principal-loader.service';
+import { TokenService } from '../../src/auth/token.service';
 import { createTestApp, TestApp } from '../setup/app';
 import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
 import { as, expectErrorBody, login } from '../support/http';
@@ -44,6 +47,26 @@ describe('Identity and access (e2e)', () => {
       { sub: `s:${org.users.admin.id}`, role: 'ADMIN', cid: org.company.id, typ: 'access' },
     );
     await as(t.http, forged).get('/api/v1/auth/me').expect(401);
+  });
+
+  it('should remember a verified access token only as that exact string and only until it expires', async () => {
+    const tokens = t.app.get(TokenService);
+    const token = await t.app.get(JwtService).signAsync(
+      { sub: `s:${org.users.agentA.id}`, role: 'AGENT', cid: org.company.id, typ: 'access' }, { expiresIn: 60 },
+    );
+    expect(await tokens.verifyAccess(token)).toEqual(expect.objectContaining({ sub: `s:${org.users.agentA.id}` }));
+    // Same header and payload, another signature: verified afresh, and refused.
+    const [head, body, sig] = token.split('.');
+    const tampered = `${head}.${body}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+    expect(await tokens.verifyAccess(tampered)).toBeNull();
+    await as(t.http, tampered).get('/api/v1/auth/me').expect(401);
+    // The remembered token expires like any other.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+    try {
+      expect(await tokens.verifyAccess(token)).toBeNull();
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('should rotate refresh tokens and revoke the family when an old one is replayed', async () => {
@@ -93,6 +116,49 @@ describe('Identity and access (e2e)', () => {
     const createEntry = audit.body.items[1];
     expect(JSON.stringify(createEntry.changes)).not.toContain('$argon2');
     expect(createEntry.actorId).toBe(org.users.admin.id);
+  });
+
+  it('should apply a changed assignment at once although principals are cached', async () => {
+    const admin = as(t.http, (await login(t.http, org.users.admin.username)).accessToken);
+    const created = await admin.post('/api/v1/users', {
+      username: `move_${org.company.code}`.slice(0, 60), displayName: '调岗代办员', password: TEST_PASSWORD, role: 'AGENT', pointIds: [org.pointA.id],
+    }).expect(201);
+    const agent = as(t.http, (await login(t.http, created.body.username)).accessToken);
+    // Two requests: the second is served from the cache, which the change below must drop.
+    await agent.get(`/api/v1/points/${org.pointA.id}`).expect(200);
+    await agent.get(`/api/v1/points/${org.pointB.id}`).expect(404);
+
+    await admin.patch(`/api/v1/users/${created.body.id}`, { pointIds: [org.pointB.id] }).expect(200);
+
+    await agent.get(`/api/v1/points/${org.pointA.id}`).expect(404);
+    await agent.get(`/api/v1/points/${org.pointB.id}`).expect(200);
+    expect((await agent.get('/api/v1/auth/me').expect(200)).body.pointIds).toEqual([org.pointB.id]);
+  });
+
+  it('should keep a cached principal only until invalidated, and never cache a load that raced a change', async () => {
+    // A loader with a long cache time, so the assertions do not depend on how fast this machine is.
+    const config = { getOrThrow: () => ({ principalCacheMs: 60_000 }) } as unknown as ConfigService;
+    const loader = new PrincipalLoader(t.dataSource, config);
+    const id = org.users.agentB.id;
+    const restore = () => t.dataSource.query('UPDATE staff_user SET active = 1 WHERE id = ?', [id]);
+    try {
+      expect((await loader.load('staff', id))?.pointIds).toEqual([org.pointB.id]);
+      await t.dataSource.query('UPDATE staff_user SET active = 0 WHERE id = ?', [id]);
+      // A change behind the API's back is seen only when the entry is dropped (or expires).
+      expect(await loader.load('staff', id)).not.toBeNull();
+      expect(await loader.loadFresh('staff', id)).toBeNull();
+      loader.invalidate('staff', id);
+      expect(await loader.load('staff', id)).toBeNull();
+
+      await restore();
+      const racing = loader.load('staff', id);
+      loader.invalidate('staff', id);
+      expect(await racing).not.toBeNull();
+      await t.dataSource.query('UPDATE staff_user SET active = 0 WHERE id = ?', [id]);
+      expect(await loader.load('staff', id)).toBeNull();
+    } finally {
+      await restore();
+    }
   });
 
   it('should not store refresh tokens in clear', async () => {
