@@ -182,7 +182,14 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
       const pointSales = (await c.manager.get(`/api/v1/dashboards/sales-by-channel?${pointQ}`).expect(200)).body as { rows: Array<{ revenueFen: number }> };
       await page.locator('[data-test="scope"]').selectOption({ label: org.pointA.name });
       await page.locator('[data-test="total-revenue"]', { hasText: yuanText(pointSales.rows.reduce((s, r) => s + r.revenueFen, 0)) }).waitFor();
-      await page.waitForResponse((r) => r.url().includes(`/dashboards/top-villages?${pointQ}`)).catch(() => undefined);
+      // The range: today only (the sale was today); a reversed range is refused on the screen.
+      const todayAsked = page.waitForRequest((r) => r.url().includes(`/dashboards/sales-by-channel?scope=point&from=${today}&to=${today}&pointId=${org.pointA.id}`));
+      await page.locator('[data-test="from"]').fill(today);
+      await todayAsked;
+      await page.locator('[data-test="total-revenue"]', { hasText: yuanText(pointSales.rows.reduce((s, r) => s + r.revenueFen, 0)) }).waitFor();
+      await page.locator('[data-test="to"]').fill(from);
+      await page.getByText('开始日期不能晚于结束日期').waitFor();
+      await page.locator('[data-test="to"]').fill(today);
       await shot(page, 'manager-dashboard-point');
 
       await page.goto('/app/manager/settlement-runs');
