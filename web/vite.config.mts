@@ -13,7 +13,7 @@ function serviceWorker(): Plugin {
     name: 'vc-service-worker',
     apply: 'build',
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => f.startsWith('assets/') && !/^assets\/Dashboard-/.test(f)).sort().map((f) => `/app/${f}`);
+      const files = Object.keys(bundle).filter((f) => f.startsWith('assets/') && !/^assets\/(Dashboard|echarts)-/.test(f)).sort().map((f) => `/app/${f}`);
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
       const template = readFileSync(fileURLToPath(new URL('./service-worker.js', import.meta.url)), 'utf8');
       this.emitFile({

@@ -50,6 +50,8 @@ export class AuthService {
 
   me(principal: Principal) {
     const { id, kind, role, companyId, pointIds, warehouseIds } = principal;
-    return { id, kind, role, companyId, pointIds, warehouseIds };
+    // A region manager's region is the last id of the path ('/1/7/' → '7'): the web app's dashboard scope.
+    const regionId = principal.regionPath?.split('/').filter(Boolean).at(-1) ?? null;
+    return { id, kind, role, companyId, pointIds, warehouseIds, regionId };
   }
 }

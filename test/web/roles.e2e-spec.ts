@@ -1,9 +1,11 @@
+import fs from 'fs';
 import { randomUUID } from 'crypto';
 import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
 import { dispatchedBatch, inspectedConsignment } from '../factories/batch.factory';
 import { lotFromFarmers } from '../factories/lot.factory';
+import { arrival, upParcel } from '../factories/parcel.factory';
 import { lastCode } from '../support/farmer-app';
 import { callersFor, Caller } from '../support/http';
 import { fill, phone, shot, staffLogin, startWebHarness, WebHarness } from './browser';
@@ -124,19 +126,72 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
     }
   });
 
-  it('a manager sees the dashboard charts', async () => {
+  it('a manager sees the dashboards API figures in the charts and downloads the CSV of one', async () => {
+    // Parcels down and up at point A (the station's live counters), then the roll-ups.
+    for (const body of [arrival(), arrival({ carrierCode: 'YD' }), arrival()]) await c.agentA.post(`/api/v1/points/${org.pointA.id}/parcels`, body).expect(201);
+    await c.agentA.post(`/api/v1/points/${org.pointA.id}/up-parcels`, upParcel()).expect(201);
+    // The dashboards read the daily roll-ups: rebuild the days of this file's data first (as the jobs would).
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const from = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    await c.admin.post('/api/v1/reports/rollups/rebuild', { from, to: today }).expect(200);
+    const q = `scope=region&from=${from}&to=${today}&regionId=${org.regions.city.id}`;
+    const sales = (await c.manager.get(`/api/v1/dashboards/sales-by-channel?${q}`).expect(200)).body as { rows: Array<{ revenueFen: number }> };
+    const revenueFen = sales.rows.reduce((s, r) => s + r.revenueFen, 0);
+    expect(revenueFen).toBe(5999);
+    const intake = (await c.manager.get(`/api/v1/dashboards/intake?${q}`).expect(200)).body as { rows: Array<{ amountFen: number }> };
+    const intakeFen = intake.rows.reduce((s, r) => s + r.amountFen, 0);
+    expect(intakeFen).toBeGreaterThan(0);
+    const parcels = (await c.manager.get(`/api/v1/dashboards/parcels?${q}`).expect(200)).body as { rows: Array<{ downCount: number; upCount: number }> };
+    const down = parcels.rows.reduce((s, r) => s + r.downCount, 0);
+    const up = parcels.rows.reduce((s, r) => s + r.upCount, 0);
+    expect([down, up]).toEqual([3, 1]);
+
     const { context, page } = await phone(h);
     try {
+      const asked: string[] = [];
+      page.on('request', (r) => { if (r.url().includes('/api/v1/dashboards/')) asked.push(new URL(r.url()).pathname + new URL(r.url()).search); });
       await staffLogin(page, org.users.manager.username, TEST_PASSWORD);
       await page.waitForURL('**/app/manager');
-      await page.locator('[data-test="chart-sales-channel"] canvas').waitFor();
-      await page.locator('[data-test="chart-sales-day"] canvas').waitFor();
-      await page.locator('[data-test="total-revenue"]', { hasText: '¥59.99' }).waitFor();
-      // Today's intake per point and QC pass rate per product, from the points' day sheets.
-      await page.locator('[data-test="chart-intake"] canvas').waitFor();
-      await page.locator('[data-test="chart-qc"] canvas').waitFor();
+      // The region manager's own region is the default scope, the last 30 days the default range.
+      await expect(page.locator('[data-test="scope"] option:checked').textContent()).resolves.toBe('本区域');
+      await page.locator('[data-test="total-revenue"]', { hasText: yuanText(revenueFen) }).waitFor();
+      await page.locator('[data-test="total-intake"]', { hasText: yuanText(intakeFen) }).waitFor();
+      await page.locator('[data-test="parcel-totals"]', { hasText: `${down} / ${up}（25.00%）` }).waitFor();
+      expect(asked).toContain(`/api/v1/dashboards/sales-by-channel?${q}`);
+      for (const chart of ['chart-intake', 'chart-qc', 'chart-sales-channel', 'chart-sales-day', 'chart-earnings', 'chart-parcels']) {
+        await page.locator(`[data-test="${chart}"] canvas`).waitFor();
+      }
       await page.waitForTimeout(800); // the charts animate in
       await shot(page, 'manager-dashboard');
+
+      // The chart's CSV: fetched with the bearer token and saved from a blob; its fen column sums to the dashboard's.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-sales-by-channel-csv"]').click()]);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+      const [header, ...lines] = csv.split('\r\n').filter(Boolean).map((l) => l.split(','));
+      const fenAt = header.indexOf('销售额（分）');
+      expect(fenAt).toBeGreaterThanOrEqual(0);
+      expect(lines.reduce((s, l) => s + Number(l[fenAt]), 0)).toBe(revenueFen);
+      // A list export from the same screen.
+      const [list] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-consignments-xlsx"]').click()]);
+      expect(list.suggestedFilename()).toMatch(/\.xlsx$/);
+      expect(fs.readFileSync((await list.path())!).subarray(0, 2).toString()).toBe('PK');
+
+      // Another scope: one point of the region; the figures follow the API for that point.
+      const pointQ = `scope=point&from=${from}&to=${today}&pointId=${org.pointA.id}`;
+      const pointSales = (await c.manager.get(`/api/v1/dashboards/sales-by-channel?${pointQ}`).expect(200)).body as { rows: Array<{ revenueFen: number }> };
+      await page.locator('[data-test="scope"]').selectOption({ label: org.pointA.name });
+      await page.locator('[data-test="total-revenue"]', { hasText: yuanText(pointSales.rows.reduce((s, r) => s + r.revenueFen, 0)) }).waitFor();
+      // The range: today only (the sale was today); a reversed range is refused on the screen.
+      const todayAsked = page.waitForRequest((r) => r.url().includes(`/dashboards/sales-by-channel?scope=point&from=${today}&to=${today}&pointId=${org.pointA.id}`));
+      await page.locator('[data-test="from"]').fill(today);
+      await todayAsked;
+      await page.locator('[data-test="total-revenue"]', { hasText: yuanText(pointSales.rows.reduce((s, r) => s + r.revenueFen, 0)) }).waitFor();
+      await page.locator('[data-test="to"]').fill(from);
+      await page.getByText('开始日期不能晚于结束日期').waitFor();
+      await page.locator('[data-test="to"]').fill(today);
+      await shot(page, 'manager-dashboard-point');
+
       await page.goto('/app/manager/settlement-runs');
       await page.getByText('结算批次').first().waitFor();
       await shot(page, 'manager-settlement-runs');
@@ -160,6 +215,9 @@ describe('web app: warehouse, farmer, manager, trace (browser)', () => {
       await admin.page.locator('.van-dialog__confirm').click();
       await admin.page.getByText('已审核').first().waitFor();
       await shot(admin.page, 'manager-settlement-runs');
+      // The run's statements as CSV: the statement's exact fen in it.
+      const [file] = await Promise.all([admin.page.waitForEvent('download'), admin.page.locator('[data-test="export-run-statements-csv"]').first().click()]);
+      expect(fs.readFileSync((await file.path())!, 'utf8')).toContain(',5400,');
       const [r] = await h.dataSource.query('SELECT approved_at FROM settlement_run WHERE id = ?', [run.id]);
       expect(r.approved_at).not.toBeNull();
     } finally {

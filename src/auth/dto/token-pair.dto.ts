@@ -14,4 +14,5 @@ export class MeDto {
   @ApiProperty() companyId: string;
   @ApiProperty({ type: [String] }) pointIds: string[];
   @ApiProperty({ type: [String] }) warehouseIds: string[];
+  @ApiProperty({ type: String, nullable: true, description: '区域经理负责的区域 the region manager\'s region' }) regionId: string | null;
 }

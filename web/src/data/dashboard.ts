@@ -1,65 +1,114 @@
-import { get, Page } from '../api/http';
+import { ApiError, get, Page } from '../api/http';
+import { session } from '../api/session';
 
 /**
- * What the manager's dashboard reads, behind one small interface. Today it is assembled from the
- * routes that exist (sales reports, parcel region counts, settlement runs); when the dashboards API
- * (/api/v1/dashboards/…) lands, each function switches to it and the page does not change.
+ * What the manager's screens read: the dashboards API (`/dashboards/{name}`, figures from the daily
+ * roll-ups), the settlement runs, and the CSV / Excel downloads of the dashboards and the lists.
  */
-export type ChannelSales = { channelKind: string; channelId: string; revenueFen: number; farmerFen: number; packs: number };
-export type DaySales = { day: string; revenueFen: number; farmerFen: number; packs: number };
-export type ParcelPeriod = { periodStart: string; received: number; sent: number; byCarrier: Array<{ carrierCode: string; received: number; sent: number }> };
-export type ParcelReport = { regionId: string; regionName: string; periods: ParcelPeriod[]; total: { received: number; sent: number; upSharePercent: number | null } };
-export type SettlementRun = { id: string; periodKey: string; status: string; statementCount: number; totalFen: number; createdAt: string; approvedAt: string | null };
+export type ScopeKind = 'company' | 'region' | 'point';
+export type Scope = { scope: ScopeKind; regionId?: string; pointId?: string; name: string };
+export type Row = Record<string, string | number | null>;
+export type Column = { key: string; header: string; kind: 'text' | 'int' | 'fen' | 'date' | 'percent' };
+export type Dashboard<R = Row> = { dashboard: string; title: string; scope: { scope: ScopeKind; id: string | null; name: string }; from: string; to: string; columns: Column[]; rows: R[] };
 
-export const salesByChannel = (from: string, to: string) => get<ChannelSales[]>(`/sales-reports?groupBy=channel&from=${from}&to=${to}`);
-export const salesByDay = (from: string, to: string) => get<DaySales[]>(`/sales-reports?groupBy=day&from=${from}&to=${to}`);
-export const parcelsByRegion = (regionId: string, from: string, to: string) =>
-  get<ParcelReport>(`/parcel-counts/regions/${regionId}?period=day&from=${from}&to=${to}`);
+export type IntakeRow = { productId: string; productName: string; gradeCode: string | null; lineCount: number; quantityBase: number; baseUnit: string; amountFen: number };
+export type QcRow = { productId: string; productName: string; deliveredBase: number; acceptedBase: number; rejectedBase: number; passRateBp: number | null; baseUnit: string };
+export type ChannelRow = { channelKind: string; channelName: string; revenueFen: number; farmerFen: number; commissionFen: number; unitsBase: number };
+export type DayRow = { day: string; channelKind: string; channelName: string; revenueFen: number; farmerFen: number };
+export type EarningsRow = { earnedFen: number; adjustmentsFen: number; settledFen: number; statementCount: number; paidFen: number; payoutCount: number; pendingFen: number };
+export type ParcelRow = { carrierCode: string; carrierName: string; downCount: number; collectedCount: number; returnedCount: number; upCount: number; upShareBp: number | null };
+export type VillageRow = { rank: number; villageId: string; villageName: string; earnedFen: number; hardshipEarnedFen: number };
+
+export type SettlementRun = { id: string; periodKey: string; status: string; statementCount: number; totalFen: number; createdAt: string; approvedAt: string | null };
 export const settlementRuns = () => get<Page<SettlementRun>>('/settlement-runs?limit=20');
 
-export type PointIntake = { pointId: string; pointName: string; consignmentCount: number; acceptedAmountFen: number };
-export type ProductQc = { productName: string; acceptedBase: number; rejectedBase: number; passRatePercent: number | null };
-
-type DaySheet = { consignmentCount: number; products: Array<{ productName: string; acceptedQuantityBase: number; rejectedQuantityBase: number; acceptedAmountFen: number }> };
-
-/**
- * One day's intake per point and QC pass rate per product (in the product's own base unit, so
- * grams and pieces never mix), from the points' day sheets: at most `maxPoints` requests until the
- * dashboards API answers it in one.
- */
-export async function intakeOfDay(day: string, maxPoints = 20): Promise<{ points: PointIntake[]; products: ProductQc[]; truncated: boolean }> {
-  const all = (await get<Page<{ id: string; name: string }>>('/points?limit=100&active=true')).items;
-  const points = all.slice(0, maxPoints);
-  const sheets = await Promise.all(points.map((p) => get<DaySheet>(`/points/${p.id}/day-sheet?day=${day}`).catch(() => null)));
-  const byProduct = new Map<string, { acceptedBase: number; rejectedBase: number }>();
-  const rows: PointIntake[] = [];
-  sheets.forEach((s, i) => {
-    if (!s) return;
-    rows.push({ pointId: points[i].id, pointName: points[i].name, consignmentCount: s.consignmentCount, acceptedAmountFen: s.products.reduce((sum, p) => sum + p.acceptedAmountFen, 0) });
-    for (const p of s.products) {
-      const e = byProduct.get(p.productName) ?? { acceptedBase: 0, rejectedBase: 0 };
-      e.acceptedBase += p.acceptedQuantityBase;
-      e.rejectedBase += p.rejectedQuantityBase;
-      byProduct.set(p.productName, e);
-    }
-  });
-  const products = [...byProduct.entries()].map(([productName, e]) => ({
-    productName, ...e, passRatePercent: e.acceptedBase + e.rejectedBase ? Math.round((1000 * e.acceptedBase) / (e.acceptedBase + e.rejectedBase)) / 10 : null,
-  }));
-  return { points: rows, products, truncated: all.length > points.length };
+function scopeQuery(s: Scope, from: string, to: string): URLSearchParams {
+  const q = new URLSearchParams({ scope: s.scope, from, to });
+  if (s.scope === 'region' && s.regionId) q.set('regionId', s.regionId);
+  if (s.scope === 'point' && s.pointId) q.set('pointId', s.pointId);
+  return q;
 }
 
-type Region = { id: string; path: string; name: string };
+export function dashboard<R = Row>(name: string, s: Scope, from: string, to: string, limit?: number): Promise<Dashboard<R>> {
+  const q = scopeQuery(s, from, to);
+  if (limit) q.set('limit', String(limit));
+  return get<Dashboard<R>>(`/dashboards/${name}?${q}`);
+}
 
-/** The region the caller oversees: the deepest region containing every point they can see. */
-export async function ownRegionId(): Promise<string | null> {
-  const points = (await get<Page<{ regionId: string }>>('/points?limit=100')).items;
-  const ids = [...new Set(points.map((p) => p.regionId))].slice(0, 20);
-  if (!ids.length) return null;
-  const regions = await Promise.all(ids.map((id) => get<Region>(`/regions/${id}`)));
-  const paths = regions.map((r) => r.path.split('/').filter(Boolean));
-  const common: string[] = [];
-  for (let i = 0; paths.every((p) => p[i] !== undefined && p[i] === paths[0][i]); i++) common.push(paths[0][i]);
-  // Every point in one village: report the village's parent as well would hide nothing, keep it.
-  return common.at(-1) ?? null;
+/** The export of a dashboard: the same query as the chart plus the format. */
+export const dashboardExportPath = (name: string, s: Scope, from: string, to: string, format: 'csv' | 'xlsx') => {
+  const q = scopeQuery(s, from, to);
+  q.set('format', format);
+  return `/dashboards/${name}/export?${q}`;
+};
+
+/** The list exports a manager sees, filtered like the dashboards (the point when one is picked; the days for dated lists). */
+export const LIST_EXPORTS = [
+  { key: 'consignments', name: '交售记录', path: '/consignments/export', dated: true },
+  { key: 'statements', name: '结算单', path: '/statements/export', dated: false },
+  { key: 'payouts', name: '打款记录', path: '/payouts/export', dated: true },
+] as const;
+
+export function listExportPath(list: (typeof LIST_EXPORTS)[number], s: Scope, from: string, to: string, format: 'csv' | 'xlsx'): string {
+  const q = new URLSearchParams({ format });
+  if (s.scope === 'point' && s.pointId) q.set('pointId', s.pointId);
+  if (list.dated) { q.set('from', from); q.set('to', to); }
+  return `${list.path}?${q}`;
+}
+
+/**
+ * Downloads need the bearer token, so a plain link cannot do: fetch the file as a blob and save it
+ * through an object URL under the server's file name (Content-Disposition).
+ */
+export async function download(path: string, fallbackName: string, retried = false): Promise<void> {
+  const token = session.current?.accessToken;
+  const res = await fetch(`/api/v1${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }).catch(() => {
+    throw new ApiError(0, 'NETWORK', '网络不通，请稍后再试');
+  });
+  if (res.status === 401 && !retried) {
+    // Any JSON call refreshes an expired token; then try the download once more.
+    await get('/auth/me');
+    return download(path, fallbackName, true);
+  }
+  if (!res.ok) {
+    const e = await res.json().catch(() => ({})) as { code?: string; message?: string };
+    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `下载失败（${res.status}）`);
+  }
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName(res.headers.get('Content-Disposition')) ?? fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function fileName(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) return decodeURIComponent(star[1]);
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
+}
+
+type Me = { role: string; pointIds: string[]; regionId: string | null };
+type PointItem = { id: string; name: string };
+
+/**
+ * The scopes the caller may pick, the default first: the company for admins, their region for region
+ * managers, their points for agents; then each visible point (up to 100).
+ */
+export async function scopeChoices(): Promise<Scope[]> {
+  const [me, points] = await Promise.all([
+    get<Me>('/auth/me'),
+    get<Page<PointItem>>('/points?limit=100&active=true').then((p) => p.items).catch(() => [] as PointItem[]),
+  ]);
+  const out: Scope[] = [];
+  if (me.role === 'ADMIN') out.push({ scope: 'company', name: '全公司' });
+  if (me.role === 'REGION_MANAGER' && me.regionId) out.push({ scope: 'region', regionId: me.regionId, name: '本区域' });
+  const mine = me.role === 'AGENT' && session.current?.pointId ? session.current.pointId : null;
+  const sorted = mine ? [...points].sort((a, b) => Number(b.id === mine) - Number(a.id === mine)) : points;
+  for (const p of sorted) out.push({ scope: 'point', pointId: p.id, name: p.name });
+  return out;
 }
