@@ -30,15 +30,15 @@ export async function generatedDayRange(conn: Connection, companyId: string): Pr
 
 /**
  * Fills the report roll-ups of every generated day through the app's own job
- * (`RollupsService.rebuildRange`, one transaction per day), so the generated dashboards are exactly
+ * (`RollupsService.rebuildRangeBulk`: the same rows as the nightly per-day job, a month per transaction), so the generated dashboards are exactly
  * what the nightly job would show. The seed passes the service of a Nest application context booted
  * like the benchmarks'; the e2e test passes its app's.
  */
-export async function rollUpGenerated(conn: Connection, companyId: string, rollups: Pick<RollupsService, 'rebuildRange'>): Promise<{ from: string; to: string; days: number; seconds: number } | null> {
+export async function rollUpGenerated(conn: Connection, companyId: string, rollups: Pick<RollupsService, 'rebuildRangeBulk'>): Promise<{ from: string; to: string; days: number; seconds: number } | null> {
   const t0 = performance.now();
   const range = await generatedDayRange(conn, companyId);
   if (!range) return null;
-  const result = await rollups.rebuildRange(companyId, range.from, range.to);
+  const result = await rollups.rebuildRangeBulk(companyId, range.from, range.to);
   return { ...range, days: result.days, seconds: (performance.now() - t0) / 1000 };
 }
 

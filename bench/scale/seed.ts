@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         + (SELECT COUNT(*) FROM rpt_commission WHERE company_id = ?) + (SELECT COUNT(*) FROM rpt_village_income WHERE company_id = ?)
         + (SELECT COUNT(*) FROM rpt_farmer_day WHERE company_id = ?) + (SELECT COUNT(*) FROM rpt_farmer_year WHERE company_id = ?) AS n`,
       Array(10).fill(report.companyId)) as unknown as [[{ n: string }]];
-      log(`${'rpt_* roll-ups'.padEnd(24)} ${Number(n.n).toLocaleString().padStart(12)} ${filled.seconds.toFixed(1).padStart(9)}  (${filled.days} days ${filled.from}…${filled.to}, RollupsService.rebuildRange)`);
+      log(`${'rpt_* roll-ups'.padEnd(24)} ${Number(n.n).toLocaleString().padStart(12)} ${filled.seconds.toFixed(1).padStart(9)}  (${filled.days} days ${filled.from}…${filled.to}, RollupsService.rebuildRangeBulk)`);
     }
     if (hasFlag('check')) {
       const t0 = Date.now();
