@@ -4,7 +4,7 @@ import { Principal } from '../common/access/principal';
 import { businessDayRange } from '../common/business-day';
 import { AuditService } from '../audit/audit.service';
 import { inTransaction } from '../database/transaction';
-import { addDays, dayIndexInYear, daysBetween, monthStart } from './report-days';
+import { addDays, dayIndexInYear, daysBetween, monthEnd, monthStart } from './report-days';
 import { DayWindow, farmerDayBase, SUM_ROLLUPS, SumRollup } from './rollup-tables';
 
 export type RebuildResult = { companyId: string; from: string; to: string; days: number; durationMs: number };
@@ -61,6 +61,100 @@ export class RollupsService {
     const result = { companyId, from, to, days, durationMs: Date.now() - started };
     this.logger.log(result, 'report roll-ups rebuilt');
     return result;
+  }
+
+  /**
+   * The same roll-up as `rebuildRange`, for a bulk load (the scale generator, a first fill of a long
+   * history): one transaction per calendar month of the range. Each day's point rows come from the
+   * same per-day base queries as `rebuildDay`; the region and company rows of all the chunk's days
+   * are then summed at once, the month rows recomputed from the day rows of their month, and the
+   * farmer-year bits of the chunk's days cleared and set in one statement per node kind — instead of
+   * moving every day in and out of its month row. Gives the same rows as `rebuildRange`.
+   */
+  async rebuildRangeBulk(companyId: string, from: string, to: string): Promise<RebuildResult> {
+    const started = Date.now();
+    await this.refreshPointRegions(companyId);
+    const days = daysBetween(from, to);
+    let cursor = from;
+    while (days > 0 && cursor <= to) {
+      const last = monthEnd(cursor) < to ? monthEnd(cursor) : to;
+      await this.rebuildChunk(companyId, cursor, last);
+      cursor = addDays(last, 1);
+    }
+    const result = { companyId, from, to, days, durationMs: Date.now() - started };
+    this.logger.log(result, 'report roll-ups rebuilt in bulk');
+    return result;
+  }
+
+  /** [first, last]: days of one calendar month, in one transaction (see rebuildRangeBulk). */
+  private async rebuildChunk(companyId: string, first: string, last: string): Promise<void> {
+    const started = Date.now();
+    const dayList = Array.from({ length: daysBetween(first, last) }, (_, i) => addDays(first, i));
+    await readCommittedTransaction(this.dataSource, async (em) => {
+      await em.query(`INSERT IGNORE INTO rpt_rollup_day (company_id, day) VALUES ${dayList.map(() => '(?, ?)').join(', ')}`, dayList.flatMap((d) => [companyId, d]));
+      await em.query('SELECT company_id FROM rpt_rollup_day WHERE company_id = ? AND day BETWEEN ? AND ? FOR UPDATE', [companyId, first, last]);
+      for (const r of SUM_ROLLUPS) {
+        await em.query(`DELETE FROM ${r.table} WHERE company_id = ? AND period = 'D' AND day BETWEEN ? AND ?`, [companyId, first, last]);
+        for (const day of dayList) {
+          const { start, end } = businessDayRange(day);
+          await this.insertPointRows(em, r, { companyId, day, start, end });
+        }
+        await this.insertRegionAndCompanyRows(em, r, companyId, first, last);
+        const month = monthStart(first);
+        const cols = [...r.dims, ...r.measures];
+        await em.query(`DELETE FROM ${r.table} WHERE company_id = ? AND period = 'M' AND day = ?`, [companyId, month]);
+        await em.query(
+          `INSERT INTO ${r.table} (company_id, node_kind, node_id, period, day, ${cols.join(', ')})
+           SELECT t.company_id, t.node_kind, t.node_id, 'M', ?, ${r.dims.map((d) => `t.${d}`).join(', ')}, ${r.measures.map((m) => `SUM(t.${m})`).join(', ')}
+             FROM ${r.table} t WHERE t.company_id = ? AND t.period = 'D' AND t.day BETWEEN ? AND ?
+            GROUP BY t.company_id, t.node_kind, t.node_id, ${r.dims.map((d) => `t.${d}`).join(', ')}
+           HAVING NOT (${r.measures.map((m) => `SUM(t.${m}) = 0`).join(' AND ')})`,
+          [month, companyId, month, monthEnd(first)],
+        );
+      }
+      await this.rebuildFarmersChunk(em, companyId, first, last, dayList);
+      const perDayMs = Math.round((Date.now() - started) / dayList.length);
+      await em.query('UPDATE rpt_rollup_day SET computed_at = ?, duration_ms = ? WHERE company_id = ? AND day BETWEEN ? AND ?', [new Date(), perDayMs, companyId, first, last]);
+    });
+  }
+
+  /** The chunk's farmer activity: day rows per day, then each farmer's bits of the chunk's days at once. */
+  private async rebuildFarmersChunk(em: EntityManager, companyId: string, first: string, last: string, dayList: string[]): Promise<void> {
+    const year = Number(first.slice(0, 4));
+    const masks = Array.from({ length: BITMAP_WORDS }, () => 0n);
+    for (const day of dayList) { const i = dayIndexInYear(day); masks[Math.floor(i / 64)] |= 1n << BigInt(i % 64); }
+    const words = masks.map((_, k) => k);
+    await em.query(
+      `UPDATE rpt_farmer_year SET ${words.map((k) => `served_w${k} = served_w${k} & CAST(${(ALL_ONES ^ masks[k]).toString()} AS UNSIGNED), active_w${k} = active_w${k} & CAST(${(ALL_ONES ^ masks[k]).toString()} AS UNSIGNED)`).join(', ')}
+        WHERE company_id = ? AND year = ?`, [companyId, year],
+    );
+    await em.query('DELETE FROM rpt_farmer_day WHERE company_id = ? AND day BETWEEN ? AND ?', [companyId, first, last]);
+    for (const day of dayList) {
+      const { start, end } = businessDayRange(day);
+      const base = farmerDayBase({ companyId, day, start, end });
+      await em.query(
+        `INSERT INTO rpt_farmer_day (company_id, day, point_id, farmer_id, hardship, served, active)
+         SELECT ?, ?, b.point_id, b.farmer_id, f.hardship, b.served, 1 FROM (${base.sql}) b JOIN farmer f ON f.id = b.farmer_id
+          WHERE b.point_id IS NOT NULL`,
+        [companyId, day, ...base.params],
+      );
+    }
+    // the day's bit in its word, as rebuildDay sets it: day index = days since 1 January
+    const idx = `DATEDIFF(d.day, MAKEDATE(YEAR(d.day), 1))`;
+    const bitOf = (k: number, cond: string) => `BIT_OR(CASE WHEN ${cond} ${idx} DIV 64 = ${k} THEN CAST(1 AS UNSIGNED) << (${idx} MOD 64) ELSE CAST(0 AS UNSIGNED) END)`;
+    const wordCols = words.flatMap((k) => [`served_w${k}`, `active_w${k}`]);
+    const wordVals = words.flatMap((k) => [bitOf(k, 'd.served = 1 AND'), bitOf(k, '')]).join(', ');
+    const y = 'rpt_farmer_year';
+    const into = `INSERT INTO ${y} (company_id, node_kind, node_id, year, farmer_id, hardship, ${wordCols.join(', ')})`;
+    const onDup = `ON DUPLICATE KEY UPDATE ${wordCols.map((c) => `${y}.${c} = ${y}.${c} | VALUES(${c})`).join(', ')}, ${y}.hardship = VALUES(hardship)`;
+    const where = 'd.company_id = ? AND d.day BETWEEN ? AND ?';
+    await em.query(`${into} SELECT d.company_id, 'P', d.point_id, ?, d.farmer_id, MAX(d.hardship), ${wordVals}
+      FROM rpt_farmer_day d WHERE ${where} GROUP BY d.company_id, d.point_id, d.farmer_id ${onDup}`, [year, companyId, first, last]);
+    await em.query(`${into} SELECT d.company_id, 'R', m.region_id, ?, d.farmer_id, MAX(d.hardship), ${wordVals}
+      FROM rpt_farmer_day d JOIN rpt_point_region m ON m.company_id = d.company_id AND m.point_id = d.point_id
+     WHERE ${where} GROUP BY d.company_id, m.region_id, d.farmer_id ${onDup}`, [year, companyId, first, last]);
+    await em.query(`${into} SELECT d.company_id, 'C', d.company_id, ?, d.farmer_id, MAX(d.hardship), ${wordVals}
+      FROM rpt_farmer_day d WHERE ${where} GROUP BY d.company_id, d.farmer_id ${onDup}`, [year, companyId, first, last]);
   }
 
   /** The admin endpoint: a range rebuild for the caller's company, audited. */
@@ -121,32 +215,45 @@ export class RollupsService {
 
     await moveIntoMonth('-');
     await em.query(`DELETE FROM ${r.table} WHERE company_id = ? AND period = 'D' AND day = ?`, [w.companyId, w.day]);
-    const base = r.base(w);
-    await em.query(
-      `${into} SELECT ?, 'P', b.point_id, 'D', ?, ${r.dims.map((d) => `b.${d}`).join(', ')}, ${r.measures.map((m) => `COALESCE(SUM(b.${m}), 0)`).join(', ')}
-         FROM (${base.sql}) b WHERE b.point_id IS NOT NULL GROUP BY b.point_id, ${r.dims.map((d) => `b.${d}`).join(', ')}`,
-      [w.companyId, w.day, ...base.params],
-    );
-    const sums = r.measures.map((m) => `SUM(t.${m})`).join(', ');
-    const tdims = r.dims.map((d) => `t.${d}`).join(', ');
-    await em.query(
-      `${into} SELECT t.company_id, 'R', m.region_id, 'D', t.day, ${tdims}, ${sums}
-         FROM ${r.table} t JOIN rpt_point_region m ON m.company_id = t.company_id AND m.point_id = t.node_id
-        WHERE t.company_id = ? AND t.period = 'D' AND t.day = ? AND t.node_kind = 'P'
-        GROUP BY t.company_id, t.day, m.region_id, ${tdims}`,
-      [w.companyId, w.day],
-    );
-    await em.query(
-      `${into} SELECT t.company_id, 'C', t.company_id, 'D', t.day, ${tdims}, ${sums}
-         FROM ${r.table} t WHERE t.company_id = ? AND t.period = 'D' AND t.day = ? AND t.node_kind = 'P'
-        GROUP BY t.company_id, t.day, ${tdims}`,
-      [w.companyId, w.day],
-    );
+    await this.insertPointRows(em, r, w);
+    await this.insertRegionAndCompanyRows(em, r, w.companyId, w.day, w.day);
     await moveIntoMonth('');
     // a month row whose every figure went back to zero contributes nothing: drop it
     await em.query(
       `DELETE FROM ${r.table} WHERE company_id = ? AND period = 'M' AND day = ? AND ${r.measures.map((m) => `${m} = 0`).join(' AND ')}`,
       [w.companyId, month],
+    );
+  }
+
+  /** The day's point rows of one roll-up, from its base query. */
+  private async insertPointRows(em: EntityManager, r: SumRollup, w: DayWindow): Promise<void> {
+    const cols = [...r.dims, ...r.measures];
+    const base = r.base(w);
+    await em.query(
+      `INSERT INTO ${r.table} (company_id, node_kind, node_id, period, day, ${cols.join(', ')})
+       SELECT ?, 'P', b.point_id, 'D', ?, ${r.dims.map((d) => `b.${d}`).join(', ')}, ${r.measures.map((m) => `COALESCE(SUM(b.${m}), 0)`).join(', ')}
+         FROM (${base.sql}) b WHERE b.point_id IS NOT NULL GROUP BY b.point_id, ${r.dims.map((d) => `b.${d}`).join(', ')}`,
+      [w.companyId, w.day, ...base.params],
+    );
+  }
+
+  /** The region rows (every region above each point) and company rows of the days [first, last], summed from their point rows. */
+  private async insertRegionAndCompanyRows(em: EntityManager, r: SumRollup, companyId: string, first: string, last: string): Promise<void> {
+    const into = `INSERT INTO ${r.table} (company_id, node_kind, node_id, period, day, ${[...r.dims, ...r.measures].join(', ')})`;
+    const sums = r.measures.map((m) => `SUM(t.${m})`).join(', ');
+    const tdims = r.dims.map((d) => `t.${d}`).join(', ');
+    await em.query(
+      `${into} SELECT t.company_id, 'R', m.region_id, 'D', t.day, ${tdims}, ${sums}
+         FROM ${r.table} t JOIN rpt_point_region m ON m.company_id = t.company_id AND m.point_id = t.node_id
+        WHERE t.company_id = ? AND t.period = 'D' AND t.day BETWEEN ? AND ? AND t.node_kind = 'P'
+        GROUP BY t.company_id, t.day, m.region_id, ${tdims}`,
+      [companyId, first, last],
+    );
+    await em.query(
+      `${into} SELECT t.company_id, 'C', t.company_id, 'D', t.day, ${tdims}, ${sums}
+         FROM ${r.table} t WHERE t.company_id = ? AND t.period = 'D' AND t.day BETWEEN ? AND ? AND t.node_kind = 'P'
+        GROUP BY t.company_id, t.day, ${tdims}`,
+      [companyId, first, last],
     );
   }
 
