@@ -24,6 +24,10 @@ class AppEnv {
 
   @IsOptional() @IsString()
   BUSINESS_TIMEZONE?: string;
+
+  /** `off`: the worker schedules no cron ticks (timed jobs still run when enqueued by hand or by a test). */
+  @IsOptional() @IsIn(['on', 'off'])
+  TIMED_JOBS_CRON?: string;
 }
 
 export type AppConfig = {
@@ -34,6 +38,7 @@ export type AppConfig = {
   bodyLimit: string;
   logLevel: string;
   businessTimezone: string;
+  timedJobsCron: boolean;
 };
 
 export const appConfig = registerAs('app', (): AppConfig => {
@@ -46,5 +51,6 @@ export const appConfig = registerAs('app', (): AppConfig => {
     bodyLimit: env.BODY_LIMIT ?? '2mb',
     logLevel: env.LOG_LEVEL ?? 'info',
     businessTimezone: env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai',
+    timedJobsCron: (env.TIMED_JOBS_CRON ?? 'on') === 'on',
   };
 });

@@ -38,6 +38,8 @@ export const BASE_TEST_ENV: Record<string, string> = {
   SMS_BACKOFF_MS: '20',
   // Quiet hours are tested with a fixed clock; off here so other tests are independent of the hour.
   SMS_QUIET_HOURS: 'off',
+  // Timed jobs are run by slot in the tests that cover them; no wall-clock ticks in between.
+  TIMED_JOBS_CRON: 'off',
   SMS_RATE_PER_MINUTE: '1000',
   SMS_RATE_PER_HOUR: '1000',
   SMS_RATE_PER_DAY: '1000',
