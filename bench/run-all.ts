@@ -33,6 +33,9 @@ const MODEST: Record<string, { args: string[]; env: Record<string, string> }> = 
   settlement: { args: ['--entries', '100000', '--farmers', '10000'], env: {} },
   sales: { args: ['--lines', '10000', '--orders', '10000'], env: {} },
   parcels: { args: ['--parcels', '200000', '--manifest', '10000', '--points', '300', '--pickups', '300'], env: {} },
+  notify: { args: ['--events', '3000', '--commands', '300'], env: {} },
+  reports: { args: ['--points', '150', '--days', '120', '--iterations', '30'], env: {} },
+  exports: { args: ['--rows', '100000', '--small', '10000'], env: {} },
 };
 
 type Result = { bench: string; figure: string; value: number | null; unit: string; target: string | null; baseline: number | null; note?: string };

@@ -26,7 +26,7 @@ import path from 'path';
 import { performance } from 'perf_hooks';
 import { Connection } from 'mysql2/promise';
 import { hashPassword } from '../../src/auth/password';
-import { BENCH_SECRETS, bulkInsert, flag, hasFlag, insertId, log, openBenchDatabase, regionMaker } from '../support';
+import { BENCH_SECRETS, bulkInsert, emitResult, flag, hasFlag, insertId, log, openBenchDatabase, regionMaker } from '../support';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DB_NAME = process.env.DB_NAME!;
@@ -219,6 +219,10 @@ async function main(): Promise<void> {
     if (a && b) console.log(`${format}: peak RSS ${a.d.peakRssMb.toFixed(0)} MB at ${a.rows.toLocaleString()} rows vs ${b.d.peakRssMb.toFixed(0)} MB at ${b.rows.toLocaleString()} rows, heap capped at ${API_HEAP_MB} MB (constant memory: about equal, and the 1 M export fits the cap)`);
   }
   console.log('note: the API, MariaDB and this client share the machine with any other work running at the time.');
+  for (const r of results) {
+    emitResult({ figure: `exports: ${r.name}`, value: r.rows / r.d.seconds, unit: '/s', baseline: bare.rows / bare.seconds });
+    emitResult({ figure: `exports: ${r.name} API peak RSS`, value: r.d.peakRssMb, unit: 'MB' });
+  }
 }
 
 main().catch((err) => {

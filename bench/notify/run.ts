@@ -20,7 +20,7 @@ import type { Queue } from 'bull';
 import { spawn } from 'child_process';
 import { loadavg } from 'os';
 import { performance } from 'perf_hooks';
-import { BENCH_SECRETS, bulkInsert, flag, log, openBenchDatabase, pct, seedInspectedGoods } from '../support';
+import { BENCH_SECRETS, bulkInsert, emitResult, flag, log, openBenchDatabase, pct, seedInspectedGoods } from '../support';
 
 const EVENTS = flag('events', 10_000);
 const COMMANDS = flag('commands', 1_000);
@@ -213,6 +213,8 @@ async function main(): Promise<void> {
     `| bare SELECT of the same farmers' balances by phone | p50 ${ms(pct(bare, 50))}, p99 ${ms(pct(bare, 99))} | baseline |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  emitResult({ figure: `notify: ${EVENTS.toLocaleString()} events → SENT messages`, value: EVENTS / (eventsMs / 1000), unit: '/s', target: '≥ 1,000/s', baseline: EVENTS / (bareInsertMs / 1000) });
+  emitResult({ figure: 'notify: YE command reply p99', value: pct(latencies, 99), unit: 'ms', target: '< 50 ms', baseline: pct(bare, 99) });
   await worker.stop();
   await api.close();
   await conn.end();

@@ -19,7 +19,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
-import { BENCH_SECRETS, bulkInsert, flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
+import { BENCH_SECRETS, bulkInsert, emitResult, flag, hasFlag, insertId, log, openBenchDatabase, pct, regionMaker } from '../support';
 
 const POINTS_PER_TOWNSHIP = 15;
 const POINTS = flag('points', 1500);
@@ -332,6 +332,7 @@ async function main(): Promise<void> {
     const m = results.find((r) => r.name === name && r.range === 'month')!;
     const met = Math.max(y.p99, m.p99) < 200 ? 'met' : 'NOT met';
     process.stdout.write(`| ${name} | ${y.p50.toFixed(1)} / ${y.p99.toFixed(1)} | ${m.p50.toFixed(1)} / ${m.p99.toFixed(1)} | ${y.rows} | ${met} |\n`);
+    emitResult({ figure: `reports: ${name} p99, ${POINTS} points, ${DAYS} days`, value: y.p99, unit: 'ms', target: '< 200 ms', baseline: pct(bare, 99) });
   }
   await conn.end();
 }
