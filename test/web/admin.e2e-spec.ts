@@ -117,12 +117,12 @@ describe('web app: admin users, points and statements (browser)', () => {
       await staffLogin(page, org.users.admin.username, TEST_PASSWORD);
       await page.waitForURL('**/app/manager');
       await page.goto('/app/manager/settlement-runs');
-      const runCell = page.locator('.van-cell', { hasText: run.periodKey });
-      await runCell.locator('[data-test="show-statements"]').click();
-      await runCell.locator(`[data-test="statement-${first.id}"] [data-test="approve-statement"]`).click();
+      const runBlock = page.locator(`[data-test="run-${run.id}"]`);
+      await runBlock.locator('[data-test="show-statements"]').click();
+      await runBlock.locator(`[data-test="statement-${first.id}"] [data-test="approve-statement"]`).click();
       await page.locator('.van-dialog__confirm').click();
-      await runCell.locator(`[data-test="statement-${first.id}"] [data-test="statement-status"]`, { hasText: '已审核' }).waitFor();
-      await runCell.locator(`[data-test="statement-${second.id}"] [data-test="approve-statement"]`).waitFor();
+      await runBlock.locator(`[data-test="statement-${first.id}"] [data-test="statement-status"]`, { hasText: '已审核' }).waitFor();
+      await runBlock.locator(`[data-test="statement-${second.id}"] [data-test="approve-statement"]`).waitFor();
       await shot(page, 'admin-run-statements');
       const rows = await h.dataSource.query('SELECT id, status FROM payout_statement WHERE run_id = ? ORDER BY id', [run.id]);
       expect(Object.fromEntries(rows.map((r: { id: string; status: string }) => [String(r.id), r.status]))).toEqual({
