@@ -22,7 +22,7 @@ describe('web app: admin users, points and statements (browser)', () => {
   });
   afterAll(async () => h?.shutdown());
 
-  it('an admin creates an agent at a point, and a point whose opening hours they then edit; a taken username is refused next to the field', async () => {
+  it('an admin creates an agent at a point (a taken username refused next to the field) and disables it; creates a point, edits its opening hours, deactivates it', async () => {
     const username = `web_agent_${uniq()}`;
     const code = `W${uniq().toUpperCase()}`.slice(0, 16);
     const { context, page } = await phone(h);
@@ -61,13 +61,23 @@ describe('web app: admin users, points and statements (browser)', () => {
       await page.locator('[data-test="username"] .van-field__error-message', { hasText: '已存在' }).waitFor();
       await page.locator('[data-test="form-error"]', { hasText: '用户名已存在' }).waitFor();
       await shot(page, 'admin-user-taken');
+      // Disabled after a confirm: the account cannot log in any more.
+      await page.locator(`[data-test="user-${username}"] [data-test="disable-user"]`).click();
+      await page.locator('.van-dialog__confirm').click();
+      await page.locator(`[data-test="user-${username}"]`, { hasText: '已停用' }).waitFor();
+      const [disabled] = await h.dataSource.query('SELECT active FROM staff_user WHERE id = ?', [u.id]);
+      expect(Number(disabled.active)).toBe(0);
+      await expect(login(h.http, username, TEST_PASSWORD)).rejects.toThrow(/login .* failed/);
 
       // A new point, then its opening hours changed.
       await page.goto('/app/manager');
       await page.locator('[data-test="link-points"]').click();
       await page.waitForURL('**/app/manager/points');
       await page.locator('[data-test="new-point"]').click();
-      await page.locator('[data-test="point-region"]').selectOption({ label: org.regions.villageB.name });
+      // The village is found by name (the regions are the whole country's), then picked.
+      await page.locator('[data-test="point-region-search"]').fill(org.regions.villageB.name);
+      await page.locator(`[data-test="point-region"] option[value="${org.regions.villageB.id}"]`).waitFor({ state: 'attached' });
+      await page.locator('[data-test="point-region"]').selectOption(org.regions.villageB.id);
       await fill(page, 'point-code', code);
       await fill(page, 'point-name', '网页新增服务点');
       await fill(page, 'point-center', '村党群服务中心');
@@ -87,6 +97,14 @@ describe('web app: admin users, points and statements (browser)', () => {
       const [p] = await h.dataSource.query('SELECT opening_hours, contact_phone, region_id FROM commerce_point WHERE code = ? AND company_id = ?', [code, org.company.id]);
       expect(p).toEqual(expect.objectContaining({ opening_hours: '周一至周六 07:30-19:00', contact_phone: '0737-8123456' }));
       expect(String(p.region_id)).toBe(org.regions.villageB.id);
+      // Deactivated after a confirm: gone from the active list, shown under 已停用.
+      await row.locator('[data-test="deactivate-point"]').click();
+      await page.locator('.van-dialog__confirm').click();
+      await row.waitFor({ state: 'detached' });
+      await page.locator('[data-test="active-filter"]').selectOption('false');
+      await row.getByText('已停用').waitFor();
+      const [off] = await h.dataSource.query('SELECT active FROM commerce_point WHERE code = ? AND company_id = ?', [code, org.company.id]);
+      expect(Number(off.active)).toBe(0);
     } finally {
       await context.close();
     }

@@ -14,7 +14,6 @@ export type CommercePoint = {
 export type Warehouse = { id: string; code: string; name: string; active: boolean };
 export type Region = { id: string; parentId: string | null; level: string; code: string; name: string };
 
-/** Picker lists: one page of 200 is every point/warehouse/region a county company has. */
+/** Picker lists: one page of 200 is every point/warehouse a county company has (regions are searched: RegionPicker). */
 export const pickPoints = () => get<Page<CommercePoint>>('/points?active=true&limit=200').then((p) => p.items);
 export const pickWarehouses = () => get<Page<Warehouse>>('/warehouses?limit=200').then((p) => p.items.filter((w) => w.active));
-export const pickRegions = (level?: string) => get<Page<Region>>(`/regions?limit=200${level ? `&level=${level}` : ''}`).then((p) => p.items);
