@@ -29,6 +29,8 @@ export const router = createRouter({
     { path: '/warehouse/stock', component: () => import('./pages/warehouse/Stock.vue'), meta: { roles: ['WAREHOUSE_STAFF', 'ADMIN', 'REGION_MANAGER'] } },
     { path: '/manager', component: () => import('./pages/manager/Dashboard.vue'), meta: { roles: ['ADMIN', 'REGION_MANAGER'] } },
     { path: '/manager/settlement-runs', component: () => import('./pages/manager/SettlementRuns.vue'), meta: { roles: ['ADMIN', 'REGION_MANAGER'] } },
+    { path: '/manager/users', component: () => import('./pages/manager/Users.vue'), meta: { roles: ['ADMIN'] } },
+    { path: '/manager/points', component: () => import('./pages/manager/Points.vue'), meta: { roles: ['ADMIN', 'REGION_MANAGER'] } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
