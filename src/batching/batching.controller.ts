@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
@@ -49,10 +49,12 @@ export class BatchingController {
   }
 
   @Get(':id/manifest.html')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiOperation({ summary: '可打印的装车清单页面 Printable manifest page' })
-  manifestHtml(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string): Promise<string> {
-    return this.manifests.manifestHtml(actor, id);
+  async manifestHtml(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const html = await this.manifests.manifestHtml(actor, id);
+    // Set only once the page exists: a refusal (404 out of scope) keeps the JSON error body and its type.
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    return html;
   }
 
   @Post(':id/items')

@@ -257,5 +257,9 @@ describe('Batches and receiving (e2e)', () => {
     expect(html.text).toContain('张&lt;b&gt;三&lt;/b&gt;');
     expect(html.text).not.toContain('<b>三');
     expect(html.text).toContain('土鸡蛋');
+    // out of scope: the usual JSON error body, not a page
+    const refused = await c.agentA.get(`/api/v1/batches/${bBatch.id}/manifest.html`).expect(404);
+    expect(refused.headers['content-type']).toMatch(/application\/json/);
+    expectErrorBody(refused.body, 404);
   });
 });
