@@ -53,13 +53,16 @@ describe('Notifications: a worker killed mid-job (e2e)', () => {
     const familyPhone = testPhone();
     const farmer = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id, { familyPhone })).expect(201)).body;
 
+    // Only this farmer's messages count: the worker also relays events other test files of this jest
+    // worker left pending in the same database, and their messages hang or get sent alongside.
+    const ours = new Set([farmer.phone, familyPhone]);
     // Worker A records the messages, queues them, starts sending — and hangs in both jobs.
     const hungSends: string[] = [];
     let eventHung = false;
     const dying = await startWorker((b) => b.overrideProvider(SMS_PROVIDER).useValue({
       name: 'dying',
       send: (m: OutgoingSms) => {
-        hungSends.push(m.messageId);
+        if (ours.has(m.phone)) hungSends.push(m.messageId);
         return new Promise(() => undefined);
       },
     }), SHORT_LOCKS);
@@ -79,7 +82,7 @@ describe('Notifications: a worker killed mid-job (e2e)', () => {
     const survivor = await startWorker((b) => b.overrideProvider(SMS_PROVIDER).useValue({
       name: 'outbox',
       send: async (m: OutgoingSms) => {
-        sentByB.push(m.messageId);
+        if (ours.has(m.phone)) sentByB.push(m.messageId);
         return { providerMessageId: `outbox-${m.messageId}` };
       },
     }), SHORT_LOCKS);
@@ -97,6 +100,13 @@ describe('Notifications: a worker killed mid-job (e2e)', () => {
       const [job] = await t.dataSource.query(`SELECT status FROM outbox_event WHERE event_type = 'consignment.received' AND aggregate_id = ?`, [cons.id]);
       expect(job.status).toBe('SENT');
     } finally {
+      // The queues are shared by every test file of this jest worker: leave no retrying or failed job
+      // behind for the next file's drain, whatever happened here.
+      for (const name of [QUEUES.DOMAIN_EVENTS, QUEUES.SMS]) {
+        const q = survivor.get<Queue>(getQueueToken(name));
+        await q.clean(0, 'delayed');
+        await q.clean(0, 'failed');
+      }
       await survivor.close();
       await dying.close();
     }
