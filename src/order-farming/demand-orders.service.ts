@@ -19,7 +19,7 @@ import {
   CloseDemandOrderDto, CreateDemandOrderDto, DemandOrderPointView, DemandOrderProgressView, DemandOrderView, ListDemandOrdersQueryDto,
   ProgressFarmerRow, ProgressPointRow,
 } from './dto/order-farming.dto';
-import { convertQuantity, isCalendarDay } from './order-farming-rules';
+import { convertQuantity, isCalendarDay, pledgeDeliveriesSql } from './order-farming-rules';
 
 export const ORDER_FARMING_EVENTS = {
   ORDER_PUBLISHED: 'demand_order.published',
@@ -145,13 +145,7 @@ export class DemandOrdersService {
                 SUM(COALESCE(d.accepted, 0)) AS accepted,
                 SUM(p.status = ?) AS pledges
          FROM demand_pledge p
-         LEFT JOIN (
-           SELECT dpd.pledge_id, SUM(cl.quantity_base) AS delivered, SUM(cl.accepted_quantity_base) AS accepted
-           FROM demand_pledge_delivery dpd
-           JOIN demand_pledge pp ON pp.id = dpd.pledge_id AND pp.order_id = ?
-           JOIN consignment_line cl ON cl.id = dpd.consignment_line_id AND cl.status <> 'VOIDED'
-           GROUP BY dpd.pledge_id
-         ) d ON d.pledge_id = p.id
+         LEFT JOIN (${pledgeDeliveriesSql('order_id')}) d ON d.pledge_id = p.id
          WHERE p.order_id = ? AND p.point_id IN (?)
          GROUP BY p.point_id, p.farmer_id WITH ROLLUP
        ) r

@@ -18,7 +18,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { DemandOrderEntity, DemandOrderStatus, DemandPledgeEntity, DemandPledgeStatus } from './demand-order.entity';
 import { DemandOrdersService, ORDER_FARMING_EVENTS, orderClosed, orderNotFound } from './demand-orders.service';
 import { CancelPledgeDto, CreateMyPledgeDto, CreatePledgeDto, ListPledgesQueryDto, MyPledgeView, MyPledgesQueryDto, PledgeView } from './dto/order-farming.dto';
-import { convertQuantity } from './order-farming-rules';
+import { convertQuantity, pledgeDeliveriesSql } from './order-farming-rules';
 
 type PledgeInput = { clientId: string; orderId: string; pointId: string; farmerId: string; quantity: string; unit: string };
 type Prepared = { order: DemandOrderEntity; productName: string; quantityBase: number; quantityText: string; today: string };
@@ -148,13 +148,7 @@ export class DemandPledgesService {
        JOIN demand_order o ON o.id = p.order_id AND o.company_id = ?
        JOIN product pr ON pr.id = o.product_id
        JOIN commerce_point cp ON cp.id = p.point_id
-       LEFT JOIN (
-         SELECT dpd.pledge_id, SUM(cl.quantity_base) AS delivered, SUM(cl.accepted_quantity_base) AS accepted
-         FROM demand_pledge_delivery dpd
-         JOIN demand_pledge mp ON mp.id = dpd.pledge_id AND mp.farmer_id = ?
-         JOIN consignment_line cl ON cl.id = dpd.consignment_line_id AND cl.status <> 'VOIDED'
-         GROUP BY dpd.pledge_id
-       ) d ON d.pledge_id = p.id
+       LEFT JOIN (${pledgeDeliveriesSql('farmer_id')}) d ON d.pledge_id = p.id
        WHERE p.farmer_id = ? ${query.cursor ? 'AND p.id < ?' : ''}
        ORDER BY p.id DESC LIMIT ?`,
       [companyId, farmerId, farmerId, ...(query.cursor ? [query.cursor] : []), limit + 1],

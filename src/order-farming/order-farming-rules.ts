@@ -24,3 +24,16 @@ export function isCalendarDay(day: string): boolean {
   const t = Date.parse(`${day}T00:00:00.000Z`);
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === day;
 }
+
+/**
+ * Delivered and accepted base units per pledge — consignment lines linked to it, voided ones left out —
+ * for the pledges whose `pledgeColumn` equals the one `?` parameter (an order's, or a farmer's, pledges).
+ * One derived table, joined by `pledge_id` where progress or a farmer's pledge list is read.
+ */
+export function pledgeDeliveriesSql(pledgeColumn: 'order_id' | 'farmer_id'): string {
+  return `SELECT dpd.pledge_id, SUM(cl.quantity_base) AS delivered, SUM(cl.accepted_quantity_base) AS accepted
+    FROM demand_pledge_delivery dpd
+    JOIN demand_pledge sp ON sp.id = dpd.pledge_id AND sp.${pledgeColumn} = ?
+    JOIN consignment_line cl ON cl.id = dpd.consignment_line_id AND cl.status <> 'VOIDED'
+    GROUP BY dpd.pledge_id`;
+}
