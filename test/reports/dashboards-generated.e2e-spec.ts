@@ -61,7 +61,9 @@ describe('Dashboards on a generated county (e2e)', () => {
     admin = as(t.http, (await login(t.http, report.adminUsername)).accessToken);
     points = (await q('SELECT id, region_path FROM commerce_point WHERE company_id = ? ORDER BY id', [report.companyId]))
       .map((r) => ({ id: String(r.id), path: String(r.region_path) }));
-    const regions = await q(`SELECT id, level FROM region WHERE code LIKE '94%' AND level IN ('COUNTY', 'TOWNSHIP') ORDER BY id`, []);
+    // the regions above the generated points (other files' regions may share the code prefix)
+    const above = [...new Set(points.flatMap((p) => p.path.split('/').filter(Boolean)))];
+    const regions = await q(`SELECT id, level FROM region WHERE id IN (?) AND level IN ('COUNTY', 'TOWNSHIP') ORDER BY id`, [above]);
     county = String(regions.find((r) => r.level === 'COUNTY')!.id);
     townships = regions.filter((r) => r.level === 'TOWNSHIP').map((r) => String(r.id)).filter((id) => pointsUnder(id).length > 0);
   }, 300_000);
