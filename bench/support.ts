@@ -38,8 +38,14 @@ export function regionMaker(conn: Connection, firstCode: number) {
 }
 
 /** Creates the benchmark's own database (dropped first with reseed), migrates it, and opens a bare connection. */
+const benchServer = () => ({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' });
+
+/** Another plain connection to a bench database (opened by `openBenchDatabase`), for bare writers running side by side. */
+export const openBenchConnection = (db: string): Promise<Connection> =>
+  createConnection({ ...benchServer(), database: db, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+
 export async function openBenchDatabase(db: string, reseed: boolean): Promise<Connection> {
-  const server = { host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' };
+  const server = benchServer();
   const root = await createConnection(server);
   if (reseed) await root.query(`DROP DATABASE IF EXISTS \`${db}\``);
   await root.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -49,7 +55,7 @@ export async function openBenchDatabase(db: string, reseed: boolean): Promise<Co
   const ds = await new DataSource(buildDataSourceOptions()).initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
-  return createConnection({ ...server, database: db, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+  return openBenchConnection(db);
 }
 
 /**

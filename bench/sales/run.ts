@@ -6,7 +6,9 @@
  * and lots of 50 contributors × 20 jars each (1,000 single-jar packs a lot). Then, through the real
  * services (Nest application context, no HTTP):
  *   1. records `--lines` store sale lines (1-3 packs each) in chunks of 2,000 orders per transaction:
- *      FEFO draw with row locks, cumulative allocation to the 50 contributors, postings;
+ *      FEFO draw with row locks, cumulative allocation to the 50 contributors, postings; `--streams`
+ *      stores (default 2, each selling its own SKU of the same product, at once: what two counters or
+ *      a store and a live show do) share the lines, so one's SQL runs while the other's plan is made;
  *   2. imports a `--orders`-order platform CSV file (one transaction, set-wise).
  * Other engineers' work may run on this machine at the same time: figures vary between runs.
  */
@@ -17,18 +19,21 @@ import { randomUUID } from 'crypto';
 import { Connection } from 'mysql2/promise';
 import { performance } from 'perf_hooks';
 import { newTraceCode } from '../../src/warehouse/trace-code';
-import { bulkInsert, emitResult, flag, insertId, log, openBenchDatabase, seedInspectedGoods } from '../support';
+import { bulkInsert, emitResult, flag, insertId, log, openBenchConnection, openBenchDatabase, seedInspectedGoods } from '../support';
 
 const SALE_LINES = flag('lines', 100_000);
 const ORDERS = flag('orders', 100_000);
 const CHUNK = flag('chunk', 2_000);
+const STREAMS = Math.max(1, Math.min(4, flag('streams', 2)));
 const DB = process.env.BENCH_DB_NAME ?? 'village_commerce_bench_sales';
 const CONTRIBUTORS = 50;
 const PACKS_PER_LOT = CONTRIBUTORS * 20;
 const FARMERS = 5_000;
 const VILLAGES = 20;
-/** Enough lots for both runs (about 2 packs a line or order), with slack. */
-const LOTS = Math.ceil(((SALE_LINES + ORDERS) * 2.2) / PACKS_PER_LOT) + 2;
+/** Enough lots (about 2 packs a line or order, with slack): DFR-1's for stream 0 and the import, then each other stream's. */
+const MAIN_LOTS = Math.ceil(((Math.ceil(SALE_LINES / STREAMS) + ORDERS) * 2.2) / PACKS_PER_LOT) + 2;
+const STREAM_LOTS = Math.ceil((Math.ceil(SALE_LINES / STREAMS) * 2.2) / PACKS_PER_LOT) + 1;
+const LOTS = MAIN_LOTS + (STREAMS - 1) * STREAM_LOTS;
 const LINES = LOTS * CONTRIBUTORS;
 
 Object.assign(process.env, {
@@ -39,7 +44,7 @@ Object.assign(process.env, {
   SMS_WEBHOOK_SECRET: process.env.SMS_WEBHOOK_SECRET ?? 'bench-sms-webhook-secret-0123456789',
 });
 
-type Seeded = { skuId: string; companyId: string; pointId: string; warehouseId: string; userId: string; productId: string; firstLineId: number; lineCount: number; firstConsignmentId: number };
+type Seeded = { skuId: string; streamSkuIds: string[]; companyId: string; pointId: string; warehouseId: string; userId: string; productId: string; firstLineId: number; lineCount: number; firstConsignmentId: number };
 
 async function seed(conn: Connection): Promise<Seeded> {
   const g = await seedInspectedGoods(conn, {
@@ -57,13 +62,20 @@ async function seed(conn: Connection): Promise<Seeded> {
      VALUES (?, ?, ?, ?, 'PACKING', ?, 0, 0, 0, NOW(3), ?)`, [companyId, warehouseId, randomUUID(), 'x'.repeat(64), productId, userId]);
   const [[{ id: lotBase }]] = await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM lot') as unknown as [[{ id: number }]];
   const best = new Date(Date.now() + 180 * 86400_000).toISOString().slice(0, 10);
+  // stream 0 and the import sell DFR-1; every other stream its own SKU of the same product
+  const streamSkuIds = [skuId];
+  for (let k = 1; k < STREAMS; k++) {
+    streamSkuIds.push(await insertId(conn, 'INSERT INTO sku (company_id, product_id, code, name, content_unit, content_base_per_pack, active) VALUES (?, ?, ?, ?, ?, 1, 1)',
+      [companyId, productId, `DFR-S${k}`, `豆腐乳 单瓶 (门店 ${k + 1})`, 'JAR']));
+  }
+  const lotSku = (i: number) => (i < MAIN_LOTS ? skuId : streamSkuIds[1 + Math.floor((i - MAIN_LOTS) / STREAM_LOTS)]);
   await bulkInsert(conn, 'lot', ['id', 'company_id', 'warehouse_id', 'sku_id', 'product_id', 'processing_id', 'lot_no', 'trace_code', 'packs_produced', 'on_hand_packs', 'earliest_intake_at', 'best_before', 'packed_at'],
-    LOTS, (i) => [lotBase + i, companyId, warehouseId, skuId, productId, processingId, `LS-${i}`, newTraceCode(), PACKS_PER_LOT, PACKS_PER_LOT, captured, best, captured]);
+    LOTS, (i) => [lotBase + i, companyId, warehouseId, lotSku(i), productId, processingId, `LS-${i}`, newTraceCode(), PACKS_PER_LOT, PACKS_PER_LOT, captured, best, captured]);
   // every lot: 50 contributors (consignment lines) of 20 jars each
   await bulkInsert(conn, 'lot_provenance', ['lot_id', 'consignment_line_id', 'farmer_id', 'batch_item_id', 'quantity_base'],
     LOTS * CONTRIBUTORS, (i) => [lotBase + Math.floor(i / CONTRIBUTORS), lBase + i, Number(farmerBase) + (Math.floor(i / 2) % FARMERS), 0, 20]);
   await conn.query('ANALYZE TABLE lot, lot_provenance, consignment_line, consignment, farmer, quality_check, quality_check_grade');
-  return { companyId, pointId, warehouseId, userId, productId, skuId, firstLineId: Number(lBase), lineCount: LINES, firstConsignmentId: Number(cBase) };
+  return { companyId, pointId, warehouseId, userId, productId, skuId, streamSkuIds, firstLineId: Number(lBase), lineCount: LINES, firstConsignmentId: Number(cBase) };
 }
 
 
@@ -91,22 +103,33 @@ async function bareWriter(conn: Connection, max: Record<string, number>, transac
     await conn.query(`DROP TABLE IF EXISTS bare_${t}`);
     await conn.query(`CREATE TABLE bare_${t} LIKE ${t}`);
   }
+  type Slice = { table: string; columns: string[]; rows: unknown[][] };
+  const writers = await Promise.all(Array.from({ length: STREAMS }, () => openBenchConnection(DB)));
   let seconds = 0;
-  for (let k = 0; k < transactions; k++) {
-    const slices: Array<{ table: string; columns: string[]; rows: unknown[][] }> = [];
-    for (const t of WRITTEN) {
-      const per = Math.ceil(max[t] / transactions);
-      const [rows, fields] = await conn.query({ sql: `SELECT * FROM ${t} WHERE id > ? AND id <= ? ORDER BY id`, rowsAsArray: true }, [k * per, Math.min(max[t], (k + 1) * per)]) as unknown as [unknown[][], Array<{ name: string }>];
-      slices.push({ table: t, columns: fields.map((f) => f.name), rows: rows.map((r) => r.map(asWritten)) });
+  // rounds of STREAMS transactions written at once on their own connections (the service's concurrency)
+  for (let k = 0; k < transactions; k += STREAMS) {
+    const round: Slice[][] = [];
+    for (let w = 0; w < STREAMS && k + w < transactions; w++) {
+      const slices: Slice[] = [];
+      for (const t of WRITTEN) {
+        const per = Math.ceil(max[t] / transactions);
+        const [rows, fields] = await conn.query({ sql: `SELECT * FROM ${t} WHERE id > ? AND id <= ? ORDER BY id`, rowsAsArray: true }, [(k + w) * per, Math.min(max[t], (k + w + 1) * per)]) as unknown as [unknown[][], Array<{ name: string }>];
+        slices.push({ table: t, columns: fields.map((f) => f.name), rows: rows.map((r) => r.map(asWritten)) });
+      }
+      round.push(slices);
     }
     const t0 = performance.now();
-    await conn.beginTransaction();
-    for (const { table, columns, rows } of slices) {
-      for (let i = 0; i < rows.length; i += 2000) await conn.query(`INSERT INTO bare_${table} (${columns.join(', ')}) VALUES ?`, [rows.slice(i, i + 2000)]);
-    }
-    await conn.commit();
+    await Promise.all(round.map(async (slices, w) => {
+      const c = writers[w];
+      await c.beginTransaction();
+      for (const { table, columns, rows } of slices) {
+        for (let i = 0; i < rows.length; i += 2000) await c.query(`INSERT INTO bare_${table} (${columns.join(', ')}) VALUES ?`, [rows.slice(i, i + 2000)]);
+      }
+      await c.commit();
+    }));
     seconds += (performance.now() - t0) / 1000;
   }
+  await Promise.all(writers.map((c) => c.end()));
   for (const t of WRITTEN) await conn.query(`DROP TABLE bare_${t}`);
   return seconds;
 }
@@ -121,26 +144,33 @@ async function main(): Promise<void> {
   const app: INestApplicationContext = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   const admin = { kind: 'staff' as const, id: s.userId, role: Role.ADMIN, companyId: s.companyId, pointIds: [], warehouseIds: [], regionPath: null };
   const sales = app.get(SalesService);
-  const store = await sales.createChannel(admin, { kind: 'STORE' as never, name: '基准门店', warehouseId: s.warehouseId });
+  const stores: Array<Awaited<ReturnType<typeof sales.createChannel>>> = [];
+  for (let k = 0; k < STREAMS; k++) stores.push(await sales.createChannel(admin, { kind: 'STORE' as never, name: `基准门店 ${k + 1}`, warehouseId: s.warehouseId }));
   const online = await sales.createChannel(admin, { kind: 'ONLINE' as never, name: '基准网店', platform: '拼多多', warehouseId: s.warehouseId });
   const { DataSource } = await import('typeorm');
   const ds = app.get(DataSource);
   const { inTransaction } = await import('../../src/database/transaction');
 
-  // 1. store sale lines through SalesService.record, 2,000 orders (one line each) per transaction
+  // 1. store sale lines through SalesService.record, 2,000 orders (one line each) per transaction, the
+  //    stores at once (each its own SKU's lots; the company's sales accounts and the farmers are shared)
   const soldAt = new Date();
   let packs = 0;
+  let storeChunks = 0;
+  const sellAtStore = async (k: number) => {
+    const share = Math.floor(SALE_LINES / STREAMS) + (k < SALE_LINES % STREAMS ? 1 : 0);
+    for (let i = 0; i < share; i += CHUNK) {
+      const orders = Array.from({ length: Math.min(CHUNK, share - i) }, (_, j) => {
+        const n = 1 + ((i + j) % 3);
+        packs += n;
+        return { clientId: randomUUID(), externalOrderId: null, soldAt, giveawayReason: null, lines: [{ skuId: s.streamSkuIds[k], packs: n, unitPriceFen: 2990, field: 'lines.0' }] };
+      });
+      await inTransaction(ds, (em) => sales.record(em, admin, stores[k], null, orders, null));
+      storeChunks++;
+    }
+  };
   const t1 = performance.now();
-  for (let i = 0; i < SALE_LINES; i += CHUNK) {
-    const orders = Array.from({ length: Math.min(CHUNK, SALE_LINES - i) }, (_, k) => {
-      const n = 1 + ((i + k) % 3);
-      packs += n;
-      return { clientId: randomUUID(), externalOrderId: null, soldAt, giveawayReason: null, lines: [{ skuId: s.skuId, packs: n, unitPriceFen: 2990, field: 'lines.0' }] };
-    });
-    await inTransaction(ds, (em) => sales.record(em, admin, store, null, orders, null));
-  }
+  await Promise.all(stores.map((_, k) => sellAtStore(k)));
   const allocSeconds = (performance.now() - t1) / 1000;
-  const storeChunks = Math.ceil(SALE_LINES / CHUNK);
   const storeMax = await maxIds(conn);
   const [[alloc]] = await conn.query('SELECT COUNT(*) AS n, SUM(quantity_base) AS q FROM sale_allocation') as unknown as [[{ n: string; q: string }]];
 
@@ -157,9 +187,9 @@ async function main(): Promise<void> {
   const check = await app.get(SalesQueriesService).check(admin);
 
   const rows = [
-    ['store sale lines allocated + posted', SALE_LINES.toLocaleString(), `${allocSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / allocSeconds).toLocaleString()} lines/s (target ≥ 5,000)`],
+    [`store sale lines allocated + posted (${STREAMS} store${STREAMS > 1 ? 's' : ''} at once)`, SALE_LINES.toLocaleString(), `${allocSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / allocSeconds).toLocaleString()} lines/s (target ≥ 5,000)`],
     ['  allocation rows / units', Number(alloc.n).toLocaleString(), '', `${Number(alloc.q).toLocaleString()} units (${packs.toLocaleString()} packs sold)`],
-    ['  bare writer: the same rows, multi-row INSERTs', `${storeChunks} transactions`, `${bareSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / bareSeconds).toLocaleString()} lines/s; service = ${(allocSeconds / bareSeconds).toFixed(2)}× bare`],
+    ['  bare writer: the same rows, multi-row INSERTs', `${storeChunks} transactions, ${STREAMS} at once`, `${bareSeconds.toFixed(1)} s`, `${Math.round(SALE_LINES / bareSeconds).toLocaleString()} lines/s; service = ${(allocSeconds / bareSeconds).toFixed(2)}× bare`],
     ['platform import (CSV)', `${imported.importedOrders.toLocaleString()} orders`, `${importSeconds.toFixed(1)} s`, `${Math.round(ORDERS / importSeconds).toLocaleString()} orders/s`],
     ['re-import of the same file', `${again.duplicateOrders.toLocaleString()} duplicates`, `${reimportSeconds.toFixed(1)} s`, `${again.importedOrders} imported`],
     ['money check (all sale lines)', check.saleLines.toLocaleString(), '', check.ok ? 'ok: revenue = farmer + commission + host + margin' : `BROKEN ${check.brokenLines.length}`],

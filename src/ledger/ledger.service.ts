@@ -253,13 +253,25 @@ export class LedgerService {
         `INSERT IGNORE INTO ledger_account (company_id, owner_type, owner_id, account_type, balance_fen) VALUES ${chunk.map(() => '(?, ?, ?, ?, 0)').join(', ')}`,
         chunk.flatMap((o) => [companyId, o.ownerType, o.ownerId, o.accountType]),
       );
-      const rows = await em.query(
-        `SELECT id, owner_type, owner_id, account_type FROM ledger_account WHERE company_id = ? AND (owner_type, owner_id, account_type) IN (${chunk.map(() => '(?, ?, ?)').join(', ')})`,
-        [companyId, ...chunk.flatMap((o) => [o.ownerType, o.ownerId, o.accountType])],
-      ) as Array<{ id: string; owner_type: string; owner_id: string; account_type: string }>;
-      rows.forEach((r) => out.set(`${r.owner_type}:${r.owner_id}:${r.account_type}`, String(r.id)));
+      await this.readAccountIds(em, companyId, chunk, out, '');
+      // An account another transaction created and committed after this one's snapshot (the INSERT IGNORE
+      // waited for it) is invisible to a plain read under REPEATABLE READ: read those again as a locking
+      // read, which sees the latest committed row (and locks nothing the duplicate check has not locked).
+      const unseen = chunk.filter((o) => !out.has(`${o.ownerType}:${o.ownerId}:${o.accountType}`));
+      if (unseen.length) await this.readAccountIds(em, companyId, unseen, out, ' LOCK IN SHARE MODE');
+      if (out.size < unique.slice(0, i + chunk.length).length) throw new Error('ledger account missing after INSERT IGNORE');
     }
     return out;
+  }
+
+  private async readAccountIds(
+    em: EntityManager, companyId: string, owners: Array<{ ownerType: AccountOwnerType; ownerId: string; accountType: AccountType }>, out: Map<string, string>, lock: string,
+  ): Promise<void> {
+    const rows = await em.query(
+      `SELECT id, owner_type, owner_id, account_type FROM ledger_account WHERE company_id = ? AND (owner_type, owner_id, account_type) IN (${owners.map(() => '(?, ?, ?)').join(', ')})${lock}`,
+      [companyId, ...owners.flatMap((o) => [o.ownerType, o.ownerId, o.accountType])],
+    ) as Array<{ id: string; owner_type: string; owner_id: string; account_type: string }>;
+    rows.forEach((r) => out.set(`${r.owner_type}:${r.owner_id}:${r.account_type}`, String(r.id)));
   }
 
   companyAccount(em: EntityManager, companyId: string, accountType: AccountType): Promise<string> {

@@ -2,6 +2,9 @@ import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import { DomainEventHandlers } from '../../src/outbox/domain-event-handlers';
+import { inTransaction } from '../../src/database/transaction';
+import { AccountOwnerType, AccountType } from '../../src/ledger/ledger.enums';
+import { LedgerService } from '../../src/ledger/ledger.service';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
@@ -96,6 +99,30 @@ describe('Ledger: postings from intake and warehouse events, commission, adjustm
     expect(await farmerEntries(t.dataSource, org.company.id, farmerId)).toEqual([...before, ['ADJUSTMENT', -300]]);
     const audit = await t.dataSource.query(`SELECT reason FROM audit_log WHERE entity_type = 'ledger_posting' AND entity_id = ?`, [first.body.postingId]);
     expect(audit).toEqual([{ reason: body.reason }]);
+  });
+
+  it('should find an account that another transaction created and committed after this one began', async () => {
+    // Two stores selling at once to a farmer's first sale: both create the farmer's account; the later
+    // one's snapshot predates the other's commit, so its plain read cannot see the row it was refused.
+    const newFarmer = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body.id as string;
+    const ledger = t.app.get(LedgerService);
+    const owner = { ownerType: AccountOwnerType.FARMER, ownerId: newFarmer, accountType: AccountType.FARMER_PAYABLE };
+    const key = `${owner.ownerType}:${owner.ownerId}:${owner.accountType}`;
+    const later = t.dataSource.createQueryRunner();
+    await later.connect();
+    await later.startTransaction();
+    try {
+      await later.query('SELECT COUNT(*) AS n FROM ledger_account WHERE company_id = ?', [org.company.id]); // its snapshot
+      const created = await inTransaction(t.dataSource, (em) => ledger.accountsFor(em, org.company.id, [owner]));
+      const seen = await ledger.accountsFor(later.manager, org.company.id, [owner]);
+      expect(seen.get(key)).toBe(created.get(key));
+      expect(seen.get(key)).toMatch(/^\d+$/);
+    } finally {
+      await later.rollbackTransaction();
+      await later.release();
+    }
+    const rows = await t.dataSource.query(`SELECT COUNT(*) AS n FROM ledger_account WHERE company_id = ? AND owner_type = 'FARMER' AND owner_id = ?`, [org.company.id, newFarmer]);
+    expect(Number(rows[0].n)).toBe(1);
   });
 
   it('should reconcile, and alert when a maintained balance drifts from its entries', async () => {
