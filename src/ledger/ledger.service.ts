@@ -170,17 +170,6 @@ export class LedgerService {
       }
     }
     todo.forEach((p, k) => created.set(p.sourceKey, postingIds[k]));
-    const deltas = new Map<string, number>();
-    for (const p of todo) for (const l of p.lines) deltas.set(l.accountId, (deltas.get(l.accountId) ?? 0) + l.amountFen);
-    const ordered = [...deltas.entries()].filter(([, d]) => d !== 0).sort(([a], [b]) => compareIds(a, b));
-    for (let i = 0; i < ordered.length; i += 500) {
-      const chunk = ordered.slice(i, i + 500);
-      const updated = await em.query(
-        `UPDATE ledger_account SET balance_fen = balance_fen + CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
-        [...chunk.flatMap(([id, d]) => [id, d]), chunk.map(([id]) => id)],
-      ) as ResultHeader;
-      if (updated.affectedRows !== chunk.length) throw new Error('ledger account missing in postMany');
-    }
     // entries, ENTRY_ROWS a statement, parameters built straight from the postings (no row arrays in between)
     const ENTRY_ROWS = 4_000;
     let params: unknown[] = [];
@@ -204,6 +193,21 @@ export class LedgerService {
       }
     }
     if (rows) await flush();
+    // Balances last: every transaction posting to an account waits for the one holding its row lock to
+    // commit, so the lock is taken as late as possible (two stores selling at once share the company's accounts).
+    const deltas = new Map<string, number>();
+    for (const p of todo) for (const l of p.lines) deltas.set(l.accountId, (deltas.get(l.accountId) ?? 0) + l.amountFen);
+    const ordered = [...deltas.entries()].filter(([, d]) => d !== 0).sort(([a], [b]) => compareIds(a, b));
+    // FORCE INDEX: when the list is a large share of the table (a young company's few hundred accounts) the
+    // optimizer scans the whole index instead, next-key locking every account, and two posters deadlock.
+    for (let i = 0; i < ordered.length; i += 500) {
+      const chunk = ordered.slice(i, i + 500);
+      const updated = await em.query(
+        `UPDATE ledger_account FORCE INDEX (PRIMARY) SET balance_fen = balance_fen + CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
+        [...chunk.flatMap(([id, d]) => [id, d]), chunk.map(([id]) => id)],
+      ) as ResultHeader;
+      if (updated.affectedRows !== chunk.length) throw new Error('ledger account missing in postMany');
+    }
     return created;
   }
 

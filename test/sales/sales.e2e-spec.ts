@@ -87,6 +87,36 @@ describe('Sales, allocation to farmers, refunds, imports (e2e)', () => {
     expect((await t.dataSource.query('SELECT COUNT(*) AS n FROM sale_line WHERE lot_id = ?', [lotId]))[0].n).toBe('1');
   });
 
+  it('should record sales at two stores at once to the same new farmers, each once, with one account per farmer and the ledger whole', async () => {
+    // the farmers' first sales: both stores' transactions create the same farmers' accounts at once
+    const fresh: string[] = [];
+    for (let i = 0; i < 6; i++) fresh.push((await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id, { name: `两店农户${i}` })).expect(201)).body.id);
+    const store2 = (await c.admin.post('/api/v1/sales-channels', { kind: 'STORE', name: '赫山门店', warehouseId: org.warehouse1.id }).expect(201)).body;
+    const lotA = await lot(fresh, [9, 9, 9, 9, 9, 9]); // 18 packs each
+    const lotB = await lot(fresh, [9, 9, 9, 9, 9, 9]);
+    const sends = [];
+    for (let i = 0; i < 8; i++) {
+      sends.push(c.warehouseStaff.post(`/api/v1/sales-channels/${store.id}/sales`, sale([{ skuId: sku3.id, lotId: lotA.lotId, packs: 2, unitPriceFen: 5999 }])));
+      sends.push(c.warehouseStaff.post(`/api/v1/sales-channels/${store2.id}/sales`, sale([{ skuId: sku3.id, lotId: lotB.lotId, packs: 2, unitPriceFen: 6100 }])));
+    }
+    const statuses = (await Promise.all(sends)).map((r) => r.status);
+    expect(statuses).toEqual(new Array(16).fill(201));
+    const accounts = await t.dataSource.query(
+      `SELECT a.owner_id, COUNT(*) AS n, MAX(a.balance_fen) AS balance FROM ledger_account a WHERE a.company_id = ? AND a.owner_type = 'FARMER' AND a.owner_id IN (?) GROUP BY a.owner_id`,
+      [org.company.id, fresh]);
+    expect(accounts).toHaveLength(6);
+    const earned = new Map((await t.dataSource.query('SELECT farmer_id, SUM(farmer_amount_fen) AS f FROM sale_allocation WHERE lot_id IN (?) GROUP BY farmer_id', [[lotA.lotId, lotB.lotId]]))
+      .map((r: Record<string, string>) => [String(r.farmer_id), Number(r.f)]));
+    for (const a of accounts) {
+      expect(Number(a.n)).toBe(1);
+      expect(Number(a.balance)).toBe(earned.get(String(a.owner_id)));
+    }
+    expect([...earned.values()].reduce((x, y) => x + y, 0)).toBe(16 * 2 * 3 * 1800); // 16 sales × 2 packs × 3 jars × 1800 fen a jar
+    const check = (await c.admin.get('/api/v1/sales-check').expect(200)).body;
+    expect(check).toEqual(expect.objectContaining({ ok: true, brokenLines: [], clearingBalanceFen: 0 }));
+    await assertLedgerInvariants(t.dataSource, org.company.id);
+  });
+
   it('should reverse exactly what a partial refund refunds, and all of it after the last part', async () => {
     const { lotId } = await lot(farmers.slice(0, 5), [4, 5, 7, 2, 3]); // 21 jars, 7 packs
     const s = (await c.warehouseStaff.post(`/api/v1/sales-channels/${store.id}/sales`, sale([{ skuId: sku3.id, lotId, packs: 7, unitPriceFen: 5999 }])).expect(201)).body;
