@@ -33,6 +33,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const DB_NAME = process.env.BENCH_DB_NAME ?? 'village_commerce_bench';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** API processes sharing the port (`API_PROCESSES`), each with its share of the database connections */
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const WARMUP_SECONDS = 2;
 const FARMERS_PER_POINT = 20;
 const PASSWORD = 'Bench@password-1';
@@ -40,7 +42,8 @@ const ENV = {
   ...process.env,
   NODE_ENV: 'production',
   DB_NAME,
-  DB_POOL_SIZE: String(CONCURRENCY),
+  DB_POOL_SIZE: String(Math.ceil(CONCURRENCY / API_PROCESSES)),
+  API_PROCESSES: String(API_PROCESSES),
   QUEUE_PREFIX: 'vc_bench',
   JWT_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
   SMS_WEBHOOK_SECRET: 'bench-only-sms-webhook-secret-0123',
@@ -128,8 +131,10 @@ function startApi(port: number, distDir = process.env.BENCH_API_DIST): Promise<C
   // BENCH_API_DIST: another build of the API (e.g. of an earlier commit) to measure instead.
   const dist = distDir ? path.resolve(ROOT, distDir) : path.join(ROOT, 'dist');
   const child = spawn(process.execPath, [...nodeArgs, path.join(dist, 'src', 'main.js')], { env: { ...ENV, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let listening = 0;
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('API listening')) resolve(child); });
+    // every process says so once it listens
+    child.stdout!.on('data', (chunk: Buffer) => { listening += chunk.toString().split('API listening').length - 1; if (listening >= API_PROCESSES) resolve(child); });
     child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
   });
 }
@@ -193,11 +198,17 @@ function requestOnce(port: number, method: string, urlPath: string, body: unknow
 
 type Result = { count: number; errors: number; latenciesMs: number[]; seconds: number; cpuMs?: { user: number; sys: number } };
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+/** CPU time (user + system) a process and its live child processes (the API's forked ones) have used, in ms, from /proc (Linux); null elsewhere. */
 function processCpuMs(pid: number): { user: number; sys: number } | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 }; // utime, stime in clock ticks (USER_HZ = 100)
+    const own = { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 }; // utime, stime in clock ticks (USER_HZ = 100)
+    const children = pid === process.pid ? [] : readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    for (const c of children) {
+      const cpu = processCpuMs(c);
+      if (cpu) { own.user += cpu.user; own.sys += cpu.sys; }
+    }
+    return own;
   } catch {
     return null;
   }

@@ -28,6 +28,10 @@ class AppEnv {
   /** `off`: the worker schedules no cron ticks (timed jobs still run when enqueued by hand or by a test). */
   @IsOptional() @IsIn(['on', 'off'])
   TIMED_JOBS_CRON?: string;
+
+  /** API processes sharing the port on this host (one per core serves the most); the worker is separate. */
+  @IsOptional() @IsInt() @Min(1) @Max(64)
+  API_PROCESSES?: number;
 }
 
 export type AppConfig = {
@@ -39,6 +43,7 @@ export type AppConfig = {
   logLevel: string;
   businessTimezone: string;
   timedJobsCron: boolean;
+  apiProcesses: number;
 };
 
 export const appConfig = registerAs('app', (): AppConfig => {
@@ -52,5 +57,6 @@ export const appConfig = registerAs('app', (): AppConfig => {
     logLevel: env.LOG_LEVEL ?? 'info',
     businessTimezone: env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai',
     timedJobsCron: (env.TIMED_JOBS_CRON ?? 'on') === 'on',
+    apiProcesses: env.API_PROCESSES ?? 1,
   };
 });

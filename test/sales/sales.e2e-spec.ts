@@ -105,8 +105,8 @@ describe('Sales, allocation to farmers, refunds, imports (e2e)', () => {
       `SELECT a.owner_id, COUNT(*) AS n, MAX(a.balance_fen) AS balance FROM ledger_account a WHERE a.company_id = ? AND a.owner_type = 'FARMER' AND a.owner_id IN (?) GROUP BY a.owner_id`,
       [org.company.id, fresh]);
     expect(accounts).toHaveLength(6);
-    const earned = new Map((await t.dataSource.query('SELECT farmer_id, SUM(farmer_amount_fen) AS f FROM sale_allocation WHERE lot_id IN (?) GROUP BY farmer_id', [[lotA.lotId, lotB.lotId]]))
-      .map((r: Record<string, string>) => [String(r.farmer_id), Number(r.f)]));
+    const earned = new Map<string, number>((await t.dataSource.query('SELECT farmer_id, SUM(farmer_amount_fen) AS f FROM sale_allocation WHERE lot_id IN (?) GROUP BY farmer_id', [[lotA.lotId, lotB.lotId]]))
+      .map((r: Record<string, string>) => [String(r.farmer_id), Number(r.f)] as [string, number]));
     for (const a of accounts) {
       expect(Number(a.n)).toBe(1);
       expect(Number(a.balance)).toBe(earned.get(String(a.owner_id)));
