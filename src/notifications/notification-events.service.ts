@@ -51,7 +51,8 @@ export class NotificationEventsService implements OnModuleInit {
     this.handlers.registerBatch(INTAKE_EVENTS.QC_COMPLETED, (events) => this.qcsCompleted(events));
     this.handlers.register(PARCEL_EVENTS.ARRIVED, (e) => this.parcelNotice(e, 'PARCEL_ARRIVED'));
     this.handlers.register(PARCEL_EVENTS.OVERDUE, (e) => this.parcelNotice(e, 'PARCEL_OVERDUE'));
-    this.handlers.register(UNSOLD_EVENTS.PERIOD_ENDING, (e) => this.periodEnding(e));
+    this.handlers.register(UNSOLD_EVENTS.PERIOD_ENDING, (e) => this.unsoldNotice(e, 'period-ending', 'CONSIGNMENT_PERIOD_ENDING'));
+    this.handlers.register(UNSOLD_EVENTS.RETURN_REQUESTED, (e) => this.unsoldNotice(e, 'return-requested', 'UNSOLD_RETURN_REQUESTED'));
     this.handlers.register(FARMER_EVENTS.PAYOUT_CHANGED, (e) => this.payoutChanged(e));
   }
 
@@ -154,10 +155,12 @@ export class NotificationEventsService implements OnModuleInit {
   }
 
   /**
-   * `consignment.period_ending` (one event per consignment line): "您寄售的豆腐乳12瓶（单号…）将于12月1日到期，请联系花桥港村服务点。"
-   * The source key is the line, so the farmer hears it once per line however often the event is delivered.
+   * One event per consignment line of the unsold-goods job: `consignment.period_ending` ("您寄售的豆腐乳12瓶（单号…）
+   * 将于12月1日到期，请联系花桥港村服务点。") and, under NOTIFY_RETURN, `unsold.return_requested` ("…已于12月1日过寄售期
+   * 未售出，请到花桥港村服务点领回。"). The source key is the line, so the farmer hears each once per line however often
+   * the event is delivered.
    */
-  private async periodEnding(e: DomainEventJob): Promise<void> {
+  private async unsoldNotice(e: DomainEventJob, keyPrefix: string, template: 'CONSIGNMENT_PERIOD_ENDING' | 'UNSOLD_RETURN_REQUESTED'): Promise<void> {
     const p = e.payload as PeriodEndingPayload;
     const farmer = await this.farmers.findRef(p.farmerId);
     if (!farmer) return;
@@ -165,7 +168,7 @@ export class NotificationEventsService implements OnModuleInit {
       this.points.findNotice(p.pointId), this.catalog.loadForIntake(p.companyId, [p.productId], new Date(e.occurredAt)),
     ]);
     const product = products.get(p.productId)?.product;
-    await this.notifyFarmer(`period-ending:${p.consignmentLineId}`, farmer, 'CONSIGNMENT_PERIOD_ENDING', {
+    await this.notifyFarmer(`${keyPrefix}:${p.consignmentLineId}`, farmer, template, {
       items: `${product?.name ?? '货品'}${formatQuantity(p.unsoldBase, product?.units ?? [])}（单号${p.receiptNo}）`,
       date: shanghaiMonthDay(new Date(p.periodEndsAt)), point: point?.name ?? '服务点',
     });

@@ -32,6 +32,7 @@ export const SMS_TEMPLATES = {
   PAYOUT_FAILED: { text: '${name}您好，${period}货款${amount}元支付未成功（${reason}），请联系服务点。', params: ['name', 'period', 'amount', 'reason'], policy: NOTICE },
   SALES_DIGEST: { text: '${date}您共收入${amount}元：${items}。回复YE查余额。', params: ['date', 'amount', 'items'], policy: NOTICE },
   CONSIGNMENT_PERIOD_ENDING: { text: '您寄售的${items}将于${date}到期，请联系${point}。', params: ['items', 'date', 'point'], policy: NOTICE },
+  UNSOLD_RETURN_REQUESTED: { text: '您寄售的${items}已于${date}过寄售期未售出，请到${point}领回。', params: ['items', 'date', 'point'], policy: NOTICE },
   // Codes the farmer must receive to be paid in cash or to change the payout account: treated like login codes.
   PAYOUT_CASH_CODE: { text: '${name}您好，${amount}元货款请到${point}领取现金，领取时向代办员出示验证码${code}，请勿告诉他人。', params: ['name', 'amount', 'point', 'code'], policy: LOGIN },
   PAYOUT_CHANGE_CODE: { text: '您正在修改收款账户，验证码${code}，5分钟内有效。如非本人办理，请勿告诉他人并联系服务点。', params: ['code'], policy: LOGIN },

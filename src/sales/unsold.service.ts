@@ -18,7 +18,7 @@ export const UNSOLD_EVENTS = {
   RETURN_REQUESTED: 'unsold.return_requested',
 } as const;
 
-/** Payload of `consignment.period_ending` (one per consignment line; the SMS handler in notifications reads it). */
+/** Payload of `consignment.period_ending` and `unsold.return_requested` (one per consignment line; the SMS handlers in notifications read it). */
 export type PeriodEndingPayload = {
   companyId: string; farmerId: string; pointId: string; consignmentId: string; consignmentLineId: string; receiptNo: string;
   productId: string; unsoldBase: number; periodEndsAt: string;

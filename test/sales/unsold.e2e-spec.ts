@@ -200,6 +200,19 @@ describe('Unsold goods and the consignment period (e2e)', () => {
     await unsold.run(slot, 'NOTIFY_RETURN');
     await unsold.run(new Date(slot.getTime() + DAY), 'NOTIFY_RETURN');
     expect(await snapshot()).toEqual(before);
+
+    // the farmer is told by SMS, once however often the event is delivered
+    await drainSms(worker);
+    await t.dataSource.query(`UPDATE outbox_event SET status = 'PENDING' WHERE event_type = 'unsold.return_requested' AND aggregate_id = ?`, [lineId]);
+    await drainSms(worker);
+    const sms = await t.dataSource.query("SELECT body, status, source_key FROM sms_message WHERE farmer_id = ? AND template = 'UNSOLD_RETURN_REQUESTED'", [f]);
+    const endDay = new Date(Date.parse(cons.capturedAt) + 30 * DAY + 8 * 3600_000);
+    const [point] = await t.dataSource.query('SELECT name FROM commerce_point WHERE id = ?', [org.pointA.id]);
+    expect(sms).toEqual([{
+      body: `您寄售的豆腐乳4瓶（单号${cons.receiptNo}）已于${endDay.getUTCMonth() + 1}月${endDay.getUTCDate()}日过寄售期未售出，请到${point.name}领回。`,
+      status: 'SENT', source_key: `return-requested:${lineId}`,
+    }]);
+    expect(await t.dataSource.query("SELECT COUNT(*) AS n FROM sms_message WHERE farmer_id = ? AND template = 'UNSOLD_RETURN_REQUESTED'", [g])).toEqual([{ n: '0' }]);
   });
 
   it('should text the farmer once per line a few days before the period ends, however often the job runs, and only while something is unsold', async () => {
