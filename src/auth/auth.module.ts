@@ -4,6 +4,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey } from 'crypto';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { SharedThrottlerStorage } from '../common/rate-limit/shared-throttler-storage';
 import { AuthConfig } from '../config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -16,11 +18,14 @@ import { TokenService } from './token.service';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => [
-        // Applied only where ThrottlerGuard is used (login, refresh): per client IP per minute.
-        { name: 'auth', ttl: 60_000, limit: config.getOrThrow<AuthConfig>('auth').authRateLimitPerMinute },
-      ],
+      imports: [RateLimitModule],
+      inject: [ConfigService, SharedThrottlerStorage],
+      useFactory: (config: ConfigService, storage: SharedThrottlerStorage) => ({
+        // Applied only where ThrottlerGuard is used (login, refresh): per client IP per minute, counted in
+        // Redis, so the limit holds across API processes and servers.
+        throttlers: [{ name: 'auth', ttl: 60_000, limit: config.getOrThrow<AuthConfig>('auth').authRateLimitPerMinute }],
+        storage,
+      }),
     }),
     JwtModule.registerAsync({
       inject: [ConfigService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { IntakeModule } from '../intake/intake.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { InventoryService } from './inventory.service';
@@ -11,7 +12,7 @@ import { WarehouseTimedJobs } from './warehouse.timed-jobs';
 
 /** SKUs, processing into lots, inventory and adjustments, FEFO, traceability (public and internal). */
 @Module({
-  imports: [OrganizationModule, IntakeModule],
+  imports: [OrganizationModule, IntakeModule, RateLimitModule],
   controllers: [WarehouseController, PublicTraceController],
   providers: [SkusService, ProcessingService, InventoryService, TraceService, TraceRateLimitGuard, WarehouseTimedJobs],
   exports: [InventoryService, TraceService],

@@ -5,6 +5,7 @@ import { businessDay } from '../../src/common/business-day';
 import { InventoryService } from '../../src/warehouse/inventory.service';
 import { addDays } from '../../src/warehouse/processing.service';
 import { createTestApp, TestApp } from '../setup/app';
+import { clearRateLimits } from '../support/rate-limits';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
@@ -23,6 +24,7 @@ describe('Processing, inventory and traceability (e2e)', () => {
 
   beforeAll(async () => {
     process.env.WAREHOUSE_TRACE_RATE_LIMIT_PER_MINUTE = '30';
+    await clearRateLimits(); // the per-IP trace counter is shared (Redis): start this file's from zero
     t = await createTestApp();
     delete process.env.WAREHOUSE_TRACE_RATE_LIMIT_PER_MINUTE;
     org = await createTestOrg(t.dataSource);
@@ -33,7 +35,10 @@ describe('Processing, inventory and traceability (e2e)', () => {
     skuJar = (await c.admin.post('/api/v1/skus', { code: 'TZC-500', name: '坛子菜 500g 瓶装', productId: products.tzc.id, contentUnit: 'GRAM', contentBasePerPack: 500 }).expect(201)).body;
     skuEgg = (await c.admin.post('/api/v1/skus', { code: 'EGG-30', name: '土鸡蛋 30枚礼盒', productId: products.egg.id, contentUnit: 'PIECE', contentBasePerPack: 30 }).expect(201)).body;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await clearRateLimits(); // no trace block left for the next files of this jest worker
+  });
 
   /** Two farmers' 坛子菜 (1250 g each) and eggs, batched, dispatched and fully received at warehouse 1. */
   async function receivedGoods() {
