@@ -7,7 +7,7 @@ import { LineStatus } from './intake-status';
  * One product on a consignment. The quantity is kept as typed (`quantityText` + `unitName`) and
  * exactly in base units; the farmer price of the declared grade in force at capture time, its unit
  * and the settlement mode are snapshotted here so later price changes never alter it. QC fills the
- * accepted/rejected counters; batching advances `batchedQuantityBase`.
+ * accepted/rejected counters; batching advances `batchedQuantityBase`, a hand-back `handedBackQuantityBase`.
  */
 @Entity('consignment_line')
 @Index('uq_consignment_line_no', ['consignmentId', 'lineNo'], { unique: true })
@@ -49,6 +49,9 @@ export class ConsignmentLineEntity {
   @Column({ type: 'int', unsigned: true, default: 0 }) rejectedQuantityBase: number;
 
   @Column({ type: 'int', unsigned: true, default: 0 }) batchedQuantityBase: number;
+
+  /** Consignment-mode goods given back to the farmer at the point (`goods_hand_back`); batched + handed back ≤ accepted. */
+  @Column({ type: 'int', unsigned: true, default: 0 }) handedBackQuantityBase: number;
 
   /** Accepted quantity at the accepted grades' prices in force at capture time (locked at QC). */
   @FenColumn({ default: 0 }) acceptedAmountFen: number;

@@ -26,7 +26,8 @@ export function toLineView(l: ConsignmentLineEntity, qc: QualityCheckView | null
     unit: l.unitName, unitSizeBase: l.unitSizeBase, quantityBase: l.quantityBase, priceFen: l.priceFen,
     priceUnitName: l.priceUnitName, priceUnitSizeBase: l.priceUnitSizeBase, settlementMode: l.settlementMode,
     estimatedAmountFen: l.estimatedAmountFen, status: l.status, acceptedQuantityBase: l.acceptedQuantityBase,
-    rejectedQuantityBase: l.rejectedQuantityBase, batchedQuantityBase: l.batchedQuantityBase, acceptedAmountFen: l.acceptedAmountFen,
+    rejectedQuantityBase: l.rejectedQuantityBase, batchedQuantityBase: l.batchedQuantityBase, handedBackQuantityBase: l.handedBackQuantityBase,
+    acceptedAmountFen: l.acceptedAmountFen,
     qualityCheck: qc,
   };
 }

@@ -35,6 +35,8 @@ export const INTAKE_EVENTS = {
   LINE_ACCEPTED: 'consignment.line_accepted',
   LINE_ACCEPTANCE_REVERSED: 'consignment.line_acceptance_reversed',
   VOIDED: 'consignment.voided',
+  /** consignment-mode goods still at the point given back to the farmer (HandBacksService) */
+  GOODS_HANDED_BACK: 'consignment.goods_handed_back',
 } as const;
 
 /** Devices' clocks drift a little; a capture up to this far ahead of the server is still "now". */
@@ -241,7 +243,7 @@ export class ConsignmentsService {
         unitName: unit.name, unitSizeBase: unit.baseUnitsPerDisplayUnit, quantityBase: converted.quantityBase,
         priceFen: price.priceFen, priceUnitName: price.unitName, priceUnitSizeBase: price.unitSizeBase,
         settlementMode: product.settlementMode as SettlementMode, estimatedAmountFen: amount, status: LineStatus.RECEIVED,
-        acceptedQuantityBase: 0, rejectedQuantityBase: 0, batchedQuantityBase: 0, acceptedAmountFen: 0,
+        acceptedQuantityBase: 0, rejectedQuantityBase: 0, batchedQuantityBase: 0, handedBackQuantityBase: 0, acceptedAmountFen: 0,
       };
     });
     const pledgeLinks = dto.lines.flatMap((l, i) => (l.pledgeId ? [{ lineIndex: i, pledgeId: l.pledgeId }] : []));

@@ -12,10 +12,12 @@ import { BulkSyncResultDto, ConsignmentDto } from './dto/consignment.dto';
 import { CreateConsignmentDto } from './dto/create-consignment.dto';
 import { DaySheetQueryDto } from './dto/day-sheet-query.dto';
 import { DaySheetDto } from './dto/day-sheet.dto';
+import { HandBackDto, HandBackResultDto } from './dto/hand-back.dto';
 import { ListConsignmentsQueryDto } from './dto/list-consignments-query.dto';
 import { QcCorrectionDto } from './dto/qc-correction.dto';
 import { QualityCheckDto } from './dto/quality-check.dto';
 import { VoidConsignmentDto } from './dto/void-consignment.dto';
+import { HandBacksService } from './hand-backs.service';
 import { QualityChecksService } from './quality-checks.service';
 
 @ApiTags('intake 交售与质检')
@@ -27,6 +29,7 @@ export class IntakeController {
     private readonly consignments: ConsignmentsService,
     private readonly queries: ConsignmentQueriesService,
     private readonly qc: QualityChecksService,
+    private readonly handBacks: HandBacksService,
   ) {}
 
   @Post('consignments')
@@ -73,6 +76,18 @@ export class IntakeController {
     @CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Param('lineNo', ParseIntPipe) lineNo: number, @Body() dto: QcCorrectionDto,
   ): Promise<ConsignmentDto> {
     return this.qc.correct(actor, id, lineNo, dto);
+  }
+
+  @Post('consignments/:id/lines/:lineNo/hand-backs')
+  @Roles(Role.ADMIN, Role.AGENT)
+  @ApiOperation({ summary: '寄售货退还农户（留在服务点、未装批的部分；同一 clientId 重发返回 200）Give consignment goods still at the point back to the farmer' })
+  async handBack(
+    @CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Param('lineNo', ParseIntPipe) lineNo: number, @Body() dto: HandBackDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HandBackResultDto> {
+    const { created, handBack } = await this.handBacks.handBack(actor, id, lineNo, dto);
+    res.status(created ? 201 : 200);
+    return handBack;
   }
 
   @Post('consignments/:id/void')

@@ -5,6 +5,7 @@ import { OrderFarmingModule } from '../order-farming/order-farming.module';
 import { OrganizationModule } from '../organization/organization.module';
 import { ConsignmentQueriesService } from './consignment-queries.service';
 import { ConsignmentsService } from './consignments.service';
+import { HandBacksService } from './hand-backs.service';
 import { IntakeController } from './intake.controller';
 import { LineBatchingService } from './line-batching.service';
 import { QualityChecksService } from './quality-checks.service';
@@ -13,7 +14,7 @@ import { QualityChecksService } from './quality-checks.service';
 @Module({
   imports: [OrganizationModule, FarmersModule, CatalogModule, OrderFarmingModule],
   controllers: [IntakeController],
-  providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],
+  providers: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService, HandBacksService],
   exports: [ConsignmentsService, ConsignmentQueriesService, QualityChecksService, LineBatchingService],
 })
 export class IntakeModule {}

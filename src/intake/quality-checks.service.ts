@@ -115,8 +115,8 @@ export class QualityChecksService {
       const lines = await em.getRepository(ConsignmentLineEntity).find({ where: { consignmentId }, order: { lineNo: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       const line = lines.find((l) => l.lineNo === lineNo);
       if (!line) throw fieldRuleViolation('LINE_NOT_FOUND', 'lineNo', '交售单没有这一行', 'no such line on the consignment');
-      if (line.status !== LineStatus.INSPECTED || line.batchedQuantityBase > 0) {
-        throw new ConflictError('LINE_NOT_CORRECTABLE', '只有已质检且未装批的行可以更正', 'Only inspected lines not yet batched can be corrected');
+      if (line.status !== LineStatus.INSPECTED || line.batchedQuantityBase > 0 || line.handedBackQuantityBase > 0) {
+        throw new ConflictError('LINE_NOT_CORRECTABLE', '只有已质检且未装批、未退还的行可以更正', 'Only inspected lines not yet batched or handed back can be corrected');
       }
       const previous = await em.getRepository(QualityCheckEntity).findOneOrFail({ where: { lineId: line.id, supersededAt: IsNull() } });
       const previousGrades = await em.getRepository(QualityCheckGradeEntity).findBy({ qualityCheckId: previous.id });

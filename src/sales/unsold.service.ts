@@ -110,7 +110,7 @@ export class UnsoldService {
       `SELECT x.* FROM (
          SELECT cl.id AS line_id, c.id AS consignment_id, c.receipt_no, c.point_id, c.farmer_id, cl.product_id,
                 DATE_ADD(c.captured_at, INTERVAL p.consignment_period_days DAY) AS ends_at,
-                CAST(cl.accepted_quantity_base AS SIGNED) - CAST(cl.batched_quantity_base AS SIGNED)
+                CAST(cl.accepted_quantity_base AS SIGNED) - CAST(cl.batched_quantity_base AS SIGNED) - CAST(cl.handed_back_quantity_base AS SIGNED)
                 + (SELECT COALESCE(SUM(GREATEST(CAST(bi.quantity_base AS SIGNED) + CAST(bi.surplus_base AS SIGNED) - CAST(bi.damaged_base AS SIGNED) - CAST(bi.lost_base AS SIGNED) - CAST(bi.processed_base AS SIGNED) - CAST(bi.charged_back_base AS SIGNED), 0)), 0)
                      FROM batch_item bi JOIN batch b ON b.id = bi.batch_id WHERE bi.consignment_line_id = cl.id AND b.status <> 'CANCELLED')
                 + (SELECT COALESCE(SUM(lp.quantity_base), 0) FROM lot_provenance lp WHERE lp.consignment_line_id = cl.id)
@@ -242,15 +242,17 @@ export class UnsoldService {
     return byLot.size;
   }
 
-  /** NOTIFY_RETURN: consignment-mode goods accepted and still at the point (not batched) when their period ended. */
+  /** NOTIFY_RETURN: consignment-mode goods accepted and still at the point (neither batched nor handed back) when their period ended. */
   private async notifyReturn(companyId: string, slot: Date, day: string, periods: { min: number; max: number }): Promise<number> {
     const ends = { from: new Date(slot.getTime() - this.cfg.lookbackDays * DAY_MS), to: slot };
     const cap = this.captureWindow(ends, periods);
     const rows = await this.dataSource.query(
       `SELECT cl.id AS line_id, c.id AS consignment_id, c.receipt_no, c.point_id, c.farmer_id, cl.product_id,
-              DATE_ADD(c.captured_at, INTERVAL p.consignment_period_days DAY) AS ends_at, CAST(cl.accepted_quantity_base AS SIGNED) - CAST(cl.batched_quantity_base AS SIGNED) AS unsold
+              DATE_ADD(c.captured_at, INTERVAL p.consignment_period_days DAY) AS ends_at,
+              CAST(cl.accepted_quantity_base AS SIGNED) - CAST(cl.batched_quantity_base AS SIGNED) - CAST(cl.handed_back_quantity_base AS SIGNED) AS unsold
        FROM consignment c JOIN consignment_line cl ON cl.consignment_id = c.id JOIN product p ON p.id = cl.product_id
-       WHERE c.company_id = ? AND c.captured_at > ? AND c.captured_at <= ? AND cl.settlement_mode = 'CONSIGNMENT' AND cl.accepted_quantity_base > cl.batched_quantity_base
+       WHERE c.company_id = ? AND c.captured_at > ? AND c.captured_at <= ? AND cl.settlement_mode = 'CONSIGNMENT'
+         AND cl.accepted_quantity_base > cl.batched_quantity_base + cl.handed_back_quantity_base
          AND DATE_ADD(c.captured_at, INTERVAL p.consignment_period_days DAY) > ? AND DATE_ADD(c.captured_at, INTERVAL p.consignment_period_days DAY) <= ?
          AND NOT EXISTS (SELECT 1 FROM unsold_action ua WHERE ua.lot_id = 0 AND ua.consignment_line_id = cl.id AND ua.stage = ?)
        ORDER BY cl.id`,

@@ -51,6 +51,7 @@ export class ConsignmentLineView {
   @ApiProperty() acceptedQuantityBase: number;
   @ApiProperty() rejectedQuantityBase: number;
   @ApiProperty() batchedQuantityBase: number;
+  @ApiProperty({ description: '已退还农户（寄售货未售出领回）Given back to the farmer at the point' }) handedBackQuantityBase: number;
   @ApiProperty() acceptedAmountFen: number;
   @ApiPropertyOptional({ type: QualityCheckView, nullable: true }) qualityCheck?: QualityCheckView | null;
 }
