@@ -13,6 +13,17 @@ export type CommercePoint = {
 };
 export type Warehouse = { id: string; code: string; name: string; active: boolean };
 export type Region = { id: string; parentId: string | null; level: string; code: string; name: string };
+/** One tick box of a point or warehouse picker. */
+export type Choice = { id: string; code: string; name: string };
+
+/**
+ * A picker's choices plus those an account already holds that the list lacks (a point or warehouse
+ * deactivated since), so editing the account shows them and they can be unticked.
+ */
+export function withHeld(list: Choice[], held: string[] = []): Choice[] {
+  const known = new Set(list.map((c) => c.id));
+  return [...list, ...held.filter((id) => !known.has(id)).map((id) => ({ id, code: id, name: `${id}（已停用）` }))];
+}
 
 /** Picker lists: one page of 200 is every point/warehouse a county company has (regions are searched: RegionPicker). */
 export const pickPoints = () => get<Page<CommercePoint>>('/points?active=true&limit=200').then((p) => p.items);
