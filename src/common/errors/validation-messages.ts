@@ -1,7 +1,8 @@
 import { ValidationError } from 'class-validator';
 import { ErrorDetail } from './domain-error';
 
-/** Chinese wording for class-validator constraints; the English comes from class-validator itself. */
+/** Chinese wording for class-validator constraints, keyed by constraint name (`isLength` for @Length, `isIso8601` for
+ * @IsISO8601); the English comes from class-validator itself. */
 const ZH: Record<string, (args: string[]) => string> = {
   whitelistValidation: () => '不允许的字段',
   isDefined: () => '必填',
@@ -17,15 +18,16 @@ const ZH: Record<string, (args: string[]) => string> = {
   max: () => '数值过大',
   minLength: () => '长度过短',
   maxLength: () => '长度过长',
-  length: () => '长度不符合要求',
+  isLength: () => '长度不符合要求',
   matches: () => '格式不正确',
   isUuid: () => '必须是 UUID',
   isDateString: () => '必须是 ISO 8601 日期时间',
-  isISO8601: () => '必须是 ISO 8601 日期时间',
+  isIso8601: () => '必须是 ISO 8601 日期时间',
   isArray: () => '必须是数组',
   arrayMinSize: () => '数组元素过少',
   arrayMaxSize: () => '数组元素过多',
   arrayNotEmpty: () => '数组不能为空',
+  arrayUnique: () => '数组元素不能重复',
   isObject: () => '必须是对象',
   nestedValidation: () => '嵌套字段不正确',
   isNumberString: () => '必须是数字字符串',
