@@ -31,7 +31,8 @@ const MODEST: Record<string, { args: string[]; env: Record<string, string> }> = 
   intake: { args: [], env: { BENCH_CONCURRENCY: '8', BENCH_SECONDS: '5' } },
   warehouse: { args: ['--lots', '20000', '--provenance', '200000', '--lookups', '500', '--batch-lines', '2000'], env: {} },
   settlement: { args: ['--entries', '100000', '--farmers', '10000'], env: {} },
-  sales: { args: ['--lines', '10000', '--orders', '10000'], env: {} },
+  // the figure is 100 k sale lines (a few seconds each transaction; 10 k lines are mostly warm-up)
+  sales: { args: ['--lines', '100000', '--orders', '20000'], env: {} },
   parcels: { args: ['--parcels', '200000', '--manifest', '10000', '--points', '300', '--pickups', '300'], env: {} },
   notify: { args: ['--events', '3000', '--commands', '300'], env: {} },
   reports: { args: ['--points', '150', '--days', '120', '--iterations', '30'], env: {} },
