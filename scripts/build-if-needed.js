@@ -1,5 +1,5 @@
 // Builds dist/ when it is missing or older than any file under src/ or migrations/, and the web app
-// (dist-web/) when it is missing or older than any file under web/.
+// (dist-web/) when it is missing or older than any file under web/ or src/common/quantity.ts (which it imports).
 const { execSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -21,7 +21,8 @@ if (builtAt(path.join(root, 'dist', 'src', 'main.js')) < Math.max(newest(path.jo
   console.log('building the API…');
   execSync('npx nest build', { cwd: root, stdio: 'inherit' });
 }
-if (builtAt(path.join(root, 'dist-web', 'index.html')) < newest(path.join(root, 'web'))) {
+const webSources = Math.max(newest(path.join(root, 'web')), fs.statSync(path.join(root, 'src', 'common', 'quantity.ts')).mtimeMs);
+if (builtAt(path.join(root, 'dist-web', 'index.html')) < webSources) {
   console.log('building the web app…');
   execSync('npm run build:web', { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

@@ -26,10 +26,31 @@ export async function paginate<E extends ObjectLiteral & { id: string }, T>(
   query: PageQueryDto,
   map: (entity: E) => T,
 ): Promise<Page<T>> {
-  const limit = query.limit ?? 50;
+  const limit = keysetPage(qb, idColumn, query);
+  return toPage(await qb.take(limit + 1).getMany(), limit, map, (e) => e.id);
+}
+
+/**
+ * The same page for a query that selects raw columns (names from joined tables, one row per item, the
+ * id selected AS id): LIMIT rather than TypeORM's `take`, which turns a query with joins into two.
+ */
+export async function paginateRaw<T>(
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  idColumn: string,
+  query: PageQueryDto,
+  map: (raw: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const limit = keysetPage(qb, idColumn, query);
+  return toPage(await qb.limit(limit + 1).getRawMany<Record<string, unknown>>(), limit, map, (r) => String(r.id));
+}
+
+function keysetPage(qb: SelectQueryBuilder<ObjectLiteral>, idColumn: string, query: PageQueryDto): number {
   if (query.cursor) qb.andWhere(`${idColumn} < :pageCursor`, { pageCursor: query.cursor });
-  const rows = await qb.orderBy(idColumn, 'DESC').take(limit + 1).getMany();
-  const hasMore = rows.length > limit;
+  qb.orderBy(idColumn, 'DESC');
+  return query.limit ?? 50;
+}
+
+function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, idOf: (row: R) => string): Page<T> {
   const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1].id : null };
+  return { items: items.map(map), nextCursor: rows.length > limit ? idOf(items[items.length - 1]) : null };
 }

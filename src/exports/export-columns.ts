@@ -49,6 +49,7 @@ export const EXPORT_COLUMNS: Record<'consignments' | 'statements' | 'payouts' | 
     { key: 'pointName', header: '服务点', kind: 'text' },
     { key: 'farmerId', header: '农户ID', kind: 'text' },
     { key: 'farmerName', header: '农户', kind: 'text' },
+    { key: 'villageName', header: '村', kind: 'text' },
     { key: 'itemCount', header: '明细笔数', kind: 'int' },
     { key: 'totalFen', header: '结算金额', kind: 'fen' },
     { key: 'status', header: '状态', kind: 'text', labels: LABELS.statementStatus },

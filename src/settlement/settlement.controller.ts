@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../common/access/decorators';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
 import { IdParamPipe } from '../common/id-param.pipe';
 import { PageQueryDto } from '../common/pagination';
-import { CreateSettlementRunDto, FarmerLedgerQueryDto, ListStatementsQueryDto } from './dto/settlement.dto';
+import { CreateSettlementRunDto, FarmerLedgerQueryDto, ListStatementsQueryDto, StatementListPageDto } from './dto/settlement.dto';
 import { SettlementService } from './settlement.service';
 
 @ApiTags('settlement 结算')
@@ -38,7 +38,9 @@ export class SettlementController {
   }
 
   @Get('settlement-runs/:id/statements')
-  listRunStatements(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Query() query: ListStatementsQueryDto) {
+  @ApiOperation({ summary: '结算批次的结算单（含农户姓名、村）A run\'s statements with the farmer\'s name and village' })
+  @ApiOkResponse({ type: StatementListPageDto })
+  listRunStatements(@CurrentPrincipal() actor: Principal, @Param('id', IdParamPipe) id: string, @Query() query: ListStatementsQueryDto): Promise<StatementListPageDto> {
     return this.settlement.listRunStatements(actor, id, query);
   }
 

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role.enum';
 import { scopeByPoint } from '../common/access/scope';
 import { businessDayRange } from '../common/business-day';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain-error';
-import { Page, paginate, PageQueryDto } from '../common/pagination';
+import { Page, paginate, paginateRaw, PageQueryDto } from '../common/pagination';
 import { SettlementConfig } from '../config';
 import { isDuplicateKeyError } from '../database/transaction';
 import { aggregateToNumber } from '../database/transformers/bigint.transformer';
@@ -34,6 +34,8 @@ export type StatementView = {
   id: string; runId: string; farmerId: string; pointId: string; totalFen: number; itemCount: number; status: StatementStatus;
   approvedAt: Date | null; createdAt: Date;
 };
+/** A statement in a run's list: with its farmer's name and village, read in the same query. */
+export type StatementListView = StatementView & { farmerName: string; villageName: string | null };
 export type StatementItemView = {
   entryId: string; kind: string; amountFen: number; productId: string | null; productName: string | null; gradeCode: string | null;
   quantityBase: number | null; unitPriceFen: number | null; priceUnitSizeBase: number | null; channel: string | null;
@@ -42,10 +44,7 @@ export type StatementItemView = {
 
 export type StatementFilters = { runId?: string; pointId?: string; farmerId?: string; status?: StatementStatus };
 /** One statement as the export writes it. */
-export type StatementExportRow = {
-  id: string; runId: string; periodKey: string; farmerId: string; farmerName: string; pointId: string; pointName: string;
-  totalFen: number; itemCount: number; status: StatementStatus; approvedAt: Date | null; createdAt: Date;
-};
+export type StatementExportRow = StatementListView & { periodKey: string; pointName: string };
 
 const toRunView = (r: SettlementRunEntity): RunView => ({
   id: r.id, periodKey: r.periodKey, cutoffAt: r.cutoffAt, pointIds: r.pointIds, status: r.status, statementCount: r.statementCount,
@@ -54,6 +53,21 @@ const toRunView = (r: SettlementRunEntity): RunView => ({
 export const toStatementView = (s: PayoutStatementEntity): StatementView => ({
   id: s.id, runId: s.runId, farmerId: s.farmerId, pointId: s.pointId, totalFen: s.totalFen, itemCount: s.itemCount, status: s.status,
   approvedAt: s.approvedAt, createdAt: s.createdAt,
+});
+
+/**
+ * A statements query's own columns with the farmer's name and village: each a primary-key lookup
+ * (farmer.id, region.id) per statement row, in the same query.
+ */
+const withFarmer = <E extends ObjectLiteral>(qb: SelectQueryBuilder<E>) => qb.select([
+  's.id AS id', 's.run_id AS runId', 's.farmer_id AS farmerId', 'f.name AS farmerName', 'v.name AS villageName', 's.point_id AS pointId',
+  's.total_fen AS totalFen', 's.item_count AS itemCount', 's.status AS status', 's.approved_at AS approvedAt', 's.created_at AS createdAt',
+]).leftJoin('farmer', 'f', 'f.id = s.farmer_id').leftJoin('region', 'v', 'v.id = f.village_region_id');
+
+const toStatementListView = (r: Record<string, unknown>): StatementListView => ({
+  id: String(r.id), runId: String(r.runId), farmerId: String(r.farmerId), farmerName: (r.farmerName as string) ?? '',
+  villageName: (r.villageName as string | null) ?? null, pointId: String(r.pointId), totalFen: aggregateToNumber(r.totalFen),
+  itemCount: Number(r.itemCount), status: r.status as StatementStatus, approvedAt: (r.approvedAt as Date | null) ?? null, createdAt: r.createdAt as Date,
 });
 
 /**
@@ -273,8 +287,8 @@ export class SettlementService {
     return paginate(qb, 'r.id', query, toRunView);
   }
 
-  listRunStatements(actor: Principal, runId: string, query: ListStatementsQueryDto): Promise<Page<StatementView>> {
-    return paginate(this.statementsQuery(actor, { runId, pointId: query.pointId }), 's.id', query, toStatementView);
+  listRunStatements(actor: Principal, runId: string, query: ListStatementsQueryDto): Promise<Page<StatementListView>> {
+    return paginateRaw(withFarmer(this.statementsQuery(actor, { runId, pointId: query.pointId })), 's.id', query, toStatementListView);
   }
 
   /**
@@ -289,18 +303,9 @@ export class SettlementService {
     return keysetSource(this.statementsQuery(actor, filters), {
       idColumn: 's.id',
       index: 'idx_payout_statement_company_id',
-      select: (qb) => qb.select([
-        's.id AS id', 's.run_id AS runId', 'r.period_key AS periodKey', 's.farmer_id AS farmerId', 'f.name AS farmerName',
-        's.point_id AS pointId', 'cp.name AS pointName', 's.total_fen AS totalFen', 's.item_count AS itemCount', 's.status AS status',
-        's.approved_at AS approvedAt', 's.created_at AS createdAt',
-      ]).leftJoin('settlement_run', 'r', 'r.id = s.run_id').leftJoin('farmer', 'f', 'f.id = s.farmer_id')
-        .leftJoin('commerce_point', 'cp', 'cp.id = s.point_id'),
-      map: (r) => ({
-        id: String(r.id), runId: String(r.runId), periodKey: (r.periodKey as string) ?? '', farmerId: String(r.farmerId),
-        farmerName: (r.farmerName as string) ?? '', pointId: String(r.pointId), pointName: (r.pointName as string) ?? '',
-        totalFen: aggregateToNumber(r.totalFen), itemCount: Number(r.itemCount), status: r.status as StatementStatus,
-        approvedAt: (r.approvedAt as Date | null) ?? null, createdAt: r.createdAt as Date,
-      }),
+      select: (qb) => withFarmer(qb).addSelect(['r.period_key AS periodKey', 'cp.name AS pointName'])
+        .leftJoin('settlement_run', 'r', 'r.id = s.run_id').leftJoin('commerce_point', 'cp', 'cp.id = s.point_id'),
+      map: (r) => ({ ...toStatementListView(r), periodKey: (r.periodKey as string) ?? '', pointName: (r.pointName as string) ?? '' }),
     });
   }
 

@@ -171,11 +171,14 @@ describe('Exports: CSV and Excel of every list, streamed and scoped; the printab
 
   it('should export statements and payouts with the same count and total as the database', async () => {
     const [st] = await t.dataSource.query('SELECT COUNT(*) AS n, SUM(total_fen) AS s FROM payout_statement WHERE run_id = ?', [runId]);
+    const farmers = await t.dataSource.query(
+      'SELECT s.id, f.name, v.name AS village FROM payout_statement s JOIN farmer f ON f.id = s.farmer_id JOIN region v ON v.id = f.village_region_id WHERE s.run_id = ?', [runId]);
     for (const url of [`/api/v1/settlement-runs/${runId}/statements/export`, `/api/v1/statements/export?runId=${runId}`]) {
       const csv = await csvOf(c.admin, url);
       expect(csv.rows).toHaveLength(Number(st.n));
       expect(sumOf(csv.rows, '结算金额（分）')).toBe(Number(st.s));
       expect(csv.rows.every((r) => r['结算期间'] === 'export-1' && r['状态'] === '支付中')).toBe(true);
+      expect(csv.rows.map((r) => [r['结算单ID'], r['农户'], r['村']]).sort()).toEqual(farmers.map((f: Record<string, unknown>) => [String(f.id), f.name, f.village]).sort());
     }
     const xlsx = await xlsxOf(c.admin, `/api/v1/settlement-runs/${runId}/statements/export?format=xlsx`);
     expect(sumOf(xlsx.rows, '结算金额（分）')).toBe(Number(st.s));

@@ -1,5 +1,6 @@
 process.env.PAYOUT_BACKOFF_MS = '50';
 import { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
 import { SandboxPayoutProvider } from '../../src/payouts/sandbox-payout.adapter';
 import { businessDay } from '../../src/common/business-day';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
@@ -33,10 +34,10 @@ describe('Settlement runs, approval and payouts (e2e)', () => {
     await t.close();
   });
 
-  const bankFarmer = async (verified = true) => {
+  const bankFarmer = async (verified = true, extra: Record<string, unknown> = {}) => {
     const acct = account();
     const id = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id, {
-      payout: { method: 'BANK_CARD', bankName: '桃江农商银行', accountNumber: acct },
+      payout: { method: 'BANK_CARD', bankName: '桃江农商银行', accountNumber: acct }, ...extra,
     })).expect(201)).body.id as string;
     if (verified) await c.admin.post(`/api/v1/farmers/${id}/payout-verification`).expect(200);
     return { id, acct };
@@ -78,6 +79,45 @@ describe('Settlement runs, approval and payouts (e2e)', () => {
     const p2 = await runFor('p2');
     expect(await statementOf(p2.id, big.id)).toBeUndefined();
     await assertNoEntryInTwoStatements(t.dataSource, org.company.id);
+  });
+
+  it("should list a run's statements with each farmer's name and village (no phone), page by page, in the caller's scope", async () => {
+    const wu = await bankFarmer(true, { name: '吴秋生' });
+    const li = await bankFarmer(true, { name: '李秋菊', villageRegionId: org.regions.villageB.id });
+    await acceptEggs(c.agentA, org.pointA.id, wu.id, products, 10); // 2000
+    await acceptEggs(c.agentA, org.pointA.id, li.id, products, 10);
+    await drainAll(worker);
+    const run = await runFor('names');
+
+    const first = await c.admin.get(`/api/v1/settlement-runs/${run.id}/statements?limit=1`).expect(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toBe(first.body.items[0].id);
+    const rest = await c.admin.get(`/api/v1/settlement-runs/${run.id}/statements?limit=200&cursor=${first.body.nextCursor}`).expect(200);
+    expect(rest.body.nextCursor).toBeNull();
+    const items = [...first.body.items, ...rest.body.items];
+    expect(items).toHaveLength(run.statementCount);
+    const byFarmer = Object.fromEntries(items.map((s: { farmerId: string }) => [s.farmerId, s]));
+    const fields = { runId: run.id, pointId: org.pointA.id, totalFen: 2000, itemCount: 1, status: 'PENDING_APPROVAL', approvedAt: null };
+    expect(byFarmer[wu.id]).toEqual(expect.objectContaining({ ...fields, farmerName: '吴秋生', villageName: '花桥港村' }));
+    expect(byFarmer[li.id]).toEqual(expect.objectContaining({ ...fields, farmerName: '李秋菊', villageName: org.regions.villageB.name }));
+    // every row's name and village are the farmer's in the database; the fields of before are all still there
+    const db = await t.dataSource.query(
+      'SELECT s.id, f.name, v.name AS village FROM payout_statement s JOIN farmer f ON f.id = s.farmer_id JOIN region v ON v.id = f.village_region_id WHERE s.run_id = ?', [run.id]);
+    expect(items.map((s: { id: string; farmerName: string; villageName: string }) => [s.id, s.farmerName, s.villageName]).sort())
+      .toEqual(db.map((r: Record<string, unknown>) => [String(r.id), r.name, r.village]).sort());
+    expect(Object.keys(byFarmer[wu.id]).sort()).toEqual(
+      ['approvedAt', 'createdAt', 'farmerId', 'farmerName', 'id', 'itemCount', 'pointId', 'runId', 'status', 'totalFen', 'villageName']);
+
+    // an agent sees the statements of their own points only
+    expect((await c.agentA.get(`/api/v1/settlement-runs/${run.id}/statements?limit=200`).expect(200)).body.items.map((s: { farmerId: string }) => s.farmerId))
+      .toEqual(expect.arrayContaining([wu.id, li.id]));
+    expect((await c.agentB.get(`/api/v1/settlement-runs/${run.id}/statements`).expect(200)).body.items).toEqual([]);
+
+    // the OpenAPI document describes the page and its new fields
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const schema = doc.paths['/api/v1/settlement-runs/{id}/statements'].get.responses['200'].content['application/json'].schema;
+    expect(schema.$ref).toBe('#/components/schemas/StatementListPageDto');
+    expect(doc.components.schemas.StatementListItemDto.required).toEqual(expect.arrayContaining(['farmerId', 'farmerName', 'villageName', 'totalFen']));
   });
 
   it('should approve once, pay only approved statements, and pay each exactly once through the channel', async () => {

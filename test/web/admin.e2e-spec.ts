@@ -220,7 +220,7 @@ describe('web app: admin users, points and statements (browser)', () => {
     }
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const run = (await c.admin.post('/api/v1/settlement-runs', { throughDay: today, periodKey: `web-admin-${randomUUID().slice(0, 8)}` })).body;
-    const statements = (await c.admin.get(`/api/v1/settlement-runs/${run.id}/statements?limit=200`).expect(200)).body.items as Array<{ id: string; status: string }>;
+    const statements = (await c.admin.get(`/api/v1/settlement-runs/${run.id}/statements?limit=200`).expect(200)).body.items as Array<{ id: string; farmerId: string; status: string }>;
     expect(statements.map((s) => s.status)).toEqual(['PENDING_APPROVAL', 'PENDING_APPROVAL']);
     const [first, second] = statements;
 
@@ -228,7 +228,13 @@ describe('web app: admin users, points and statements (browser)', () => {
     try {
       const runBlock = page.locator(`[data-test="run-${run.id}"]`);
       await runBlock.locator('[data-test="show-statements"]').click();
+      // Each statement shows whose it is: the farmer's name and village, from the list's own answer.
+      const names = Object.fromEntries(farmers.map((f) => [f.id, f.name]));
+      for (const s of statements) {
+        await runBlock.locator(`[data-test="statement-${s.id}"]`, { hasText: `${names[s.farmerId]}（花桥港村）` }).waitFor();
+      }
       await runBlock.locator(`[data-test="statement-${first.id}"] [data-test="approve-statement"]`).click();
+      await page.locator('.van-dialog', { hasText: `${names[first.farmerId]}（花桥港村） 的结算单 ${first.id}` }).waitFor();
       await page.locator('.van-dialog__confirm').click();
       await runBlock.locator(`[data-test="statement-${first.id}"] [data-test="statement-status"]`, { hasText: '已审核' }).waitFor();
       await runBlock.locator(`[data-test="statement-${second.id}"] [data-test="approve-statement"]`).waitFor();

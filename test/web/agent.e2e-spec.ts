@@ -1,5 +1,7 @@
 import { createTestOrg, TEST_PASSWORD, TestOrg } from '../factories/organization.factory';
-import { createTestProducts } from '../factories/catalog.factory';
+import { randomUUID } from 'crypto';
+import { inspectedConsignment } from '../factories/batch.factory';
+import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
 import { callersFor, Caller } from '../support/http';
 import { fill, phone, shot, staffLogin, startWebHarness, WebHarness } from './browser';
@@ -10,6 +12,7 @@ describe('web app: agent (browser)', () => {
   let org: TestOrg;
   let c: Record<keyof TestOrg['users'], Caller>;
   let farmer: { id: string; name: string; phone: string };
+  let products: TestProducts;
 
   const consignments = async (farmerId: string) =>
     h.dataSource.query('SELECT id, client_id, status, receipt_no FROM consignment WHERE farmer_id = ? ORDER BY id', [farmerId]) as Promise<Array<{ id: string; client_id: string; status: string; receipt_no: string }>>;
@@ -18,7 +21,7 @@ describe('web app: agent (browser)', () => {
     h = await startWebHarness();
     org = await createTestOrg(h.dataSource);
     c = await callersFor(h.http, org.users);
-    await createTestProducts(c.admin);
+    products = await createTestProducts(c.admin);
     farmer = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id, { name: '吴金兰' })).expect(201)).body;
   });
   afterAll(async () => h?.shutdown());
@@ -295,6 +298,65 @@ describe('web app: agent (browser)', () => {
       await page.goto('/app/agent/queue');
       await page.locator('[data-test="queue-item"]', { hasText: '被拒收' }).waitFor();
       await shot(page, 'agent-rejected');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives unsold consignment goods back to the farmer: part of the 坛子菜, exactly; never the purchased eggs', async () => {
+    // 30 枚 土鸡蛋 (purchase), 2.5 斤 坛子菜 and 2 瓶 豆腐乳 (consignment), all accepted at QC.
+    const cons = await inspectedConsignment(c.agentA, org.pointA.id, farmer.id, products);
+    const handBacks = () => h.dataSource.query('SELECT line_no, quantity_base, note, client_id, farmer_id FROM goods_hand_back WHERE consignment_id = ? ORDER BY id', [cons.id]);
+    const handedBack = async () => (await h.dataSource.query('SELECT line_no, handed_back_quantity_base FROM consignment_line WHERE consignment_id = ? ORDER BY line_no', [cons.id]))
+      .map((l: Record<string, unknown>) => [l.line_no, Number(l.handed_back_quantity_base)]);
+    const { context, page } = await phone(h);
+    try {
+      await staffLogin(page, org.users.agentA.username, TEST_PASSWORD);
+      await page.waitForURL('**/app/agent');
+      await page.goto(`/app/agent/consignments/${cons.id}`);
+      const tzc = page.locator('[data-test="hand-back-2"]');
+      await tzc.getByText('留在服务点 2.5斤').waitFor();
+      await page.locator('[data-test="hand-back-3"]').getByText('留在服务点 2瓶').waitFor();
+      // The eggs were bought: the company's, nothing to give back.
+      await expect(page.locator('[data-test="hand-back-1"]').count()).resolves.toBe(0);
+      await expect(page.locator('[data-test="hand-back-open"]').count()).resolves.toBe(2);
+
+      // Offline: the action waits for the network.
+      await context.setOffline(true);
+      await page.locator('[data-test="hand-back-offline"]').first().waitFor();
+      await expect(tzc.locator('[data-test="hand-back-open"]').isDisabled()).resolves.toBe(true);
+      await context.setOffline(false);
+      await page.locator('[data-test="hand-back-offline"]').first().waitFor({ state: 'hidden' });
+
+      await tzc.locator('[data-test="hand-back-open"]').click();
+      // Default: all that is at the point, in the line's unit.
+      await expect(tzc.locator('[data-test="hand-back-quantity"] input').inputValue()).resolves.toBe('2.5');
+      await fill(page, 'hand-back-quantity', '1.001'); // 500.5 g
+      await tzc.locator('[data-test="hand-back-save"]').click();
+      await tzc.locator('[data-test="hand-back-quantity"]', { hasText: '必须是整克数' }).waitFor();
+      await fill(page, 'hand-back-quantity', '1');
+      await fill(page, 'hand-back-note', '寄售期满未售出，农户先领回 1 斤');
+      await shot(page, 'agent-hand-back');
+      await tzc.locator('[data-test="hand-back-save"]').click();
+      await page.locator('.van-dialog', { hasText: '把 坛子菜 1斤 退还给 吴金兰' }).waitFor();
+      await page.locator('.van-dialog__confirm').click();
+      await page.locator('[data-test="handed-back-2"]', { hasText: '已退还 1斤' }).waitFor();
+      await tzc.getByText('留在服务点 1.5斤 · 已退还 1斤').waitFor();
+      await shot(page, 'agent-handed-back');
+      const [row, ...more] = await handBacks();
+      expect(more).toEqual([]);
+      expect(row).toEqual(expect.objectContaining({ line_no: 2, quantity_base: 500, note: '寄售期满未售出，农户先领回 1 斤', farmer_id: farmer.id }));
+      expect(row.client_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(await handedBack()).toEqual([[1, 0], [2, 500], [3, 0]]);
+
+      // Another phone gives back a jar of 豆腐乳 meanwhile: the server's refusal of both jars shows in Chinese.
+      const dfr = page.locator('[data-test="hand-back-3"]');
+      await dfr.locator('[data-test="hand-back-open"]').click();
+      await c.agentA.post(`/api/v1/consignments/${cons.id}/lines/3/hand-backs`, { clientId: randomUUID(), quantityBase: 1 }).expect(201);
+      await dfr.locator('[data-test="hand-back-save"]').click();
+      await page.locator('.van-dialog__confirm').click();
+      await dfr.locator('[data-test="hand-back-quantity"]', { hasText: '超过留在服务点的数量' }).waitFor();
+      expect(await handedBack()).toEqual([[1, 0], [2, 500], [3, 1]]);
     } finally {
       await context.close();
     }
