@@ -12,6 +12,7 @@ describe('Rate limits on auth routes (e2e)', () => {
   const saved = { limit: process.env.AUTH_RATE_LIMIT_PER_MINUTE, port: process.env.REDIS_PORT };
   const attempt = (t: TestApp) => request(t.http).post('/api/v1/auth/login').send({ username: 'someone', password: 'wrong-password' });
   const apps: TestApp[] = [];
+  let proxy: TcpProxy | null = null;
   const app = async (env: Record<string, string> = {}) => {
     Object.assign(process.env, { AUTH_RATE_LIMIT_PER_MINUTE: '3', ...env });
     try {
@@ -27,6 +28,8 @@ describe('Rate limits on auth routes (e2e)', () => {
   beforeEach(() => clearRateLimits());
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((t) => t.close()));
+    await proxy?.stop(); // a listening proxy would keep this jest worker from exiting
+    proxy = null;
     await clearRateLimits(); // no block left for the next files of this jest worker
   });
 
@@ -52,7 +55,7 @@ describe('Rate limits on auth routes (e2e)', () => {
   });
 
   it('should keep logins working, limited per process, while Redis is unreachable', async () => {
-    const proxy = new TcpProxy(await freePort(), Number(saved.port ?? 6379));
+    proxy = new TcpProxy(await freePort(), Number(saved.port ?? 6379));
     await proxy.start();
     const t = await app({ REDIS_PORT: String(proxy.port) });
     await proxy.stop();

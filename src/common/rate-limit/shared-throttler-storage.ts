@@ -22,6 +22,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private readonly shared: ThrottlerStorageRedisService;
   private readonly local = new ThrottlerStorageService();
   private warnedAt = 0;
+  private closing: Promise<void> | null = null;
 
   constructor(config: ConfigService) {
     const r = config.getOrThrow<RedisConfig>('redis');
@@ -46,9 +47,17 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     }
   }
 
-  onApplicationShutdown(): void {
+  /** Once, though Nest calls it for each module that imports this provider. */
+  onApplicationShutdown(): Promise<void> {
+    this.closing ??= this.close();
+    return this.closing;
+  }
+
+  private async close(): Promise<void> {
     this.local.onApplicationShutdown();
-    this.redis.disconnect();
+    // QUIT closes at once; disconnect() leaves a 2 s timer that keeps a finished process (or test worker) alive
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else if (this.redis.status !== 'end') this.redis.disconnect();
   }
 }
 
