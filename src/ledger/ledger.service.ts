@@ -247,23 +247,29 @@ export class LedgerService {
     return String(res.insertId);
   }
 
-  /** Many owners' accounts at once (created on demand), keyed `<ownerType>:<ownerId>:<accountType>`. */
+  /**
+   * Many owners' accounts at once (created on demand), keyed `<ownerType>:<ownerId>:<accountType>`.
+   * Existing accounts are only read: an INSERT IGNORE of them would share-lock their unique-key entries,
+   * and two transactions posting at once (two stores selling) then deadlock on each other's new accounts.
+   */
   async accountsFor(em: EntityManager, companyId: string, owners: Array<{ ownerType: AccountOwnerType; ownerId: string; accountType: AccountType }>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const unique = [...new Map(owners.map((o) => [`${o.ownerType}:${o.ownerId}:${o.accountType}`, o])).values()];
+    const has = (o: { ownerType: AccountOwnerType; ownerId: string; accountType: AccountType }) => out.has(`${o.ownerType}:${o.ownerId}:${o.accountType}`);
     for (let i = 0; i < unique.length; i += 1000) {
       const chunk = unique.slice(i, i + 1000);
-      await em.query(
-        `INSERT IGNORE INTO ledger_account (company_id, owner_type, owner_id, account_type, balance_fen) VALUES ${chunk.map(() => '(?, ?, ?, ?, 0)').join(', ')}`,
-        chunk.flatMap((o) => [companyId, o.ownerType, o.ownerId, o.accountType]),
-      );
       await this.readAccountIds(em, companyId, chunk, out, '');
-      // An account another transaction created and committed after this one's snapshot (the INSERT IGNORE
-      // waited for it) is invisible to a plain read under REPEATABLE READ: read those again as a locking
-      // read, which sees the latest committed row (and locks nothing the duplicate check has not locked).
-      const unseen = chunk.filter((o) => !out.has(`${o.ownerType}:${o.ownerId}:${o.accountType}`));
-      if (unseen.length) await this.readAccountIds(em, companyId, unseen, out, ' LOCK IN SHARE MODE');
-      if (out.size < unique.slice(0, i + chunk.length).length) throw new Error('ledger account missing after INSERT IGNORE');
+      const missing = chunk.filter((o) => !has(o));
+      if (missing.length === 0) continue;
+      await em.query(
+        `INSERT IGNORE INTO ledger_account (company_id, owner_type, owner_id, account_type, balance_fen) VALUES ${missing.map(() => '(?, ?, ?, ?, 0)').join(', ')}`,
+        missing.flatMap((o) => [companyId, o.ownerType, o.ownerId, o.accountType]),
+      );
+      // A locking read: it sees an account another transaction created and committed after this one's
+      // snapshot (the INSERT IGNORE waited for it, then skipped it), which a plain read under REPEATABLE
+      // READ would not; it locks nothing the duplicate check has not locked already.
+      await this.readAccountIds(em, companyId, missing, out, ' LOCK IN SHARE MODE');
+      if (missing.some((o) => !has(o))) throw new Error('ledger account missing after INSERT IGNORE');
     }
     return out;
   }
