@@ -1,11 +1,11 @@
 import { randomUUID } from 'crypto';
-import { createTestProducts, TestProducts } from '../factories/catalog.factory';
-import { farmerBody } from '../factories/farmer.factory';
+import { TestProducts } from '../factories/catalog.factory';
 import { inspectedConsignment, openBatchBody } from '../factories/batch.factory';
 import { consignmentBody } from '../factories/intake.factory';
-import { createTestOrg, TestOrg } from '../factories/organization.factory';
-import { createTestApp, TestApp } from '../setup/app';
-import { Caller, callersFor, expectErrorBody } from '../support/http';
+import { TestOrg } from '../factories/organization.factory';
+import { intakeWorld } from '../factories/intake-world.factory';
+import { TestApp } from '../setup/app';
+import { Caller, expectErrorBody } from '../support/http';
 
 /**
  * Consignment-mode goods still at the point given back to their farmer (POST
@@ -31,11 +31,7 @@ describe('Giving unsold consignment goods back to the farmer (e2e)', () => {
   ]);
 
   beforeAll(async () => {
-    t = await createTestApp();
-    org = await createTestOrg(t.dataSource);
-    c = await callersFor(t.http, org.users);
-    products = await createTestProducts(c.admin);
-    farmerId = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body.id;
+    ({ t, org, c, products, farmerId } = await intakeWorld());
   });
   afterAll(() => t.close());
 

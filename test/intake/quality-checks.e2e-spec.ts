@@ -1,9 +1,10 @@
 import { businessDay } from '../../src/common/business-day';
-import { createTestApp, TestApp } from '../setup/app';
+import { TestApp } from '../setup/app';
 import { createTestOrg, TestOrg } from '../factories/organization.factory';
 import { createTestProducts, TestProducts } from '../factories/catalog.factory';
 import { farmerBody } from '../factories/farmer.factory';
 import { consignmentBody } from '../factories/intake.factory';
+import { intakeWorld } from '../factories/intake-world.factory';
 import { Caller, callersFor, expectErrorBody } from '../support/http';
 
 describe('Quality checks (e2e)', () => {
@@ -14,11 +15,7 @@ describe('Quality checks (e2e)', () => {
   let farmerId: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    org = await createTestOrg(t.dataSource);
-    c = await callersFor(t.http, org.users);
-    products = await createTestProducts(c.admin);
-    farmerId = (await c.agentA.post('/api/v1/farmers', farmerBody(org.regions.villageA.id, org.pointA.id)).expect(201)).body.id;
+    ({ t, org, c, products, farmerId } = await intakeWorld());
   });
   afterAll(() => t.close());
 
