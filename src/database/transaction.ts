@@ -15,9 +15,7 @@ export async function inTransaction<T>(
     try {
       return await dataSource.transaction(work);
     } catch (err) {
-      const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code
-        ?? (err as { code?: string }).code;
-      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw err;
+      if (attempt >= attempts || !isLockConflict(err)) throw err;
       await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
     }
   }
@@ -27,4 +25,11 @@ export async function inTransaction<T>(
 export function isDuplicateKeyError(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   return (e.driverError?.code ?? e.code) === 'ER_DUP_ENTRY';
+}
+
+/** True for a deadlock or lock-wait timeout: InnoDB rolled the transaction back, and running it again is safe. */
+export function isLockConflict(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return !!code && RETRYABLE.has(code);
 }

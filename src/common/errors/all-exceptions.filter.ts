@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { isLockConflict } from '../../database/transaction';
 import { DomainError, ErrorDetail, TooManyRequestsError } from './domain-error';
 
 type ErrorBody = {
@@ -39,6 +40,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof ThrottlerException) res.setHeader('Retry-After', '60');
     if (exception instanceof TooManyRequestsError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    if (body.code === 'BUSY_TRY_AGAIN') res.setHeader('Retry-After', '1');
     res.status(body.statusCode).json(body);
   }
 
@@ -51,6 +53,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         messageEn: exception.messageEn,
         details: exception.details,
       };
+    }
+    // Still a deadlock or lock wait after inTransaction's retries: nothing was written, and the same request
+    // (clients resend with the same client id) will very likely go through a moment later.
+    if (isLockConflict(exception)) {
+      return { statusCode: 503, code: 'BUSY_TRY_AGAIN', message: '系统繁忙，请稍后重试（未保存任何内容）', messageEn: 'Busy: nothing was saved; try again in a moment', details: [] };
     }
     const status = this.statusOf(exception);
     if (status && status < 500) {
